@@ -1,0 +1,135 @@
+//! The `shaobao` command line (DESIGN §6): flags, their environment fallbacks, and what each
+//! subcommand does.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
+
+use crate::error::Error;
+use crate::server::{shutdown_signal, Server};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shaobao",
+    version,
+    about = "Shaobao (哨报): street governance case handling"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, load the organisation and serve HTTP until SIGINT or SIGTERM.
+    Serve(ServeConfig),
+    /// Apply pending database migrations and exit.
+    Migrate(MigrateConfig),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// postgres://… or sqlite:… (the SQLite file and its directory are created if missing).
+    #[arg(long, env = "SHAOBAO_DATABASE_URL", value_name = "URL", hide_env_values = true,
+          default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// NATS server to publish events to (accepted, not used yet).
+    #[arg(
+        long,
+        env = "SHAOBAO_NATS_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub nats_url: Option<String>,
+    /// Address to listen on; port 0 picks a free port (the log says which).
+    #[arg(
+        long,
+        env = "SHAOBAO_BIND",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub bind: SocketAddr,
+    /// Organisation TOML file (default: the built-in sample district).
+    #[arg(long, env = "SHAOBAO_ORG", value_name = "FILE")]
+    pub org: Option<PathBuf>,
+    /// Multiplies every SLA duration (drills, simulations, tests); must be > 0.
+    #[arg(
+        long,
+        env = "SHAOBAO_SLA_SCALE",
+        value_name = "FACTOR",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    pub sla_scale: f64,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            nats_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            org: None,
+            sla_scale: 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateConfig {
+    /// postgres://… or sqlite:… (the SQLite file and its directory are created if missing).
+    #[arg(long, env = "SHAOBAO_DATABASE_URL", value_name = "URL", hide_env_values = true,
+          default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// Runs one subcommand to completion.
+pub async fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Serve(config) => {
+            let shutdown = shutdown_signal();
+            Server::start(&config).await?.run(shutdown).await
+        }
+        Command::Migrate(config) => migrate(&config).await,
+    }
+}
+
+async fn migrate(config: &MigrateConfig) -> Result<(), Error> {
+    let url = &config.database_url;
+    let store = Store::connect(url)
+        .await
+        .map_err(|err| Error::database(url, err))?;
+    let result = store.migrate().await;
+    store.close().await;
+    result.map_err(|err| Error::database(url, err))?;
+    println!("migrations applied ({})", store.backend_name());
+    Ok(())
+}
+
+/// Prints a clap parse error as one line on stderr (help and version go to stdout as usual) and
+/// returns the exit code: 0 for help and version, 2 for usage errors.
+pub fn report_usage_error(err: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            0
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            2
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            let message = first.trim().strip_prefix("error: ").unwrap_or(first.trim());
+            eprintln!("shaobao: {message} (see shaobao --help)");
+            2
+        }
+    }
+}

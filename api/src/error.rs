@@ -1,0 +1,110 @@
+//! Everything that can stop `shaobao`, each as one readable line with an exit code.
+
+use std::net::SocketAddr;
+
+use shaobao_services::org_file::OrgFileError;
+use shaobao_services::store::StoreError;
+
+/// Exit code for bad configuration or usage (flags, URLs, organisation file).
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit code for failures at run time (database unreachable, port taken, I/O).
+pub const EXIT_RUNTIME: u8 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The organisation file or the SLA scale was refused.
+    #[error(transparent)]
+    Org(#[from] OrgFileError),
+    /// The store at `url` could not be opened or migrated.
+    #[error("{}", database_message(source, url))]
+    Database { url: String, source: StoreError },
+    /// The listening socket could not be opened.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    /// The server stopped with an I/O error.
+    #[error("server failed: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+impl Error {
+    /// A store failure on the database at `url`.
+    pub fn database(url: &str, source: StoreError) -> Error {
+        Error::Database {
+            url: url.to_string(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Org(_)
+            | Error::Database {
+                source: StoreError::UnsupportedUrl(_),
+                ..
+            } => EXIT_CONFIG,
+            _ => EXIT_RUNTIME,
+        }
+    }
+
+    /// The message as one line (line breaks from underlying libraries folded into spaces).
+    pub fn one_line(&self) -> String {
+        let text = match self {
+            Error::Org(OrgFileError::Scale(err)) => format!("invalid --sla-scale: {err}"),
+            other => other.to_string(),
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The store's message plus which database it was about (password hidden); an unsupported URL
+/// already names itself.
+fn database_message(source: &StoreError, url: &str) -> String {
+    match source {
+        StoreError::UnsupportedUrl(_) => source.to_string(),
+        _ => format!("{source} (at {})", redact_password(url)),
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact_password("postgres://app:s3cr3t@db:5432/shaobao"),
+            "postgres://app:***@db:5432/shaobao"
+        );
+        assert_eq!(
+            redact_password("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_password("sqlite:shaobao-data/shaobao.db"),
+            "sqlite:shaobao-data/shaobao.db"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! `GET /health/live` and `GET /health/ready`.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::server::AppState;
+
+/// How long readiness waits for the store before it answers 503.
+const READY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The process is up and serving HTTP.
+pub async fn live() -> Json<Value> {
+    Json(json!({ "status": "live" }))
+}
+
+/// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}`, else 503.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let store = state.store.backend_name();
+    let failure = match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
+        Ok(Ok(())) => {
+            return (
+                StatusCode::OK,
+                Json(json!({ "status": "ready", "store": store })),
+            )
+        }
+        Ok(Err(err)) => err.to_string(),
+        Err(_) => format!("no answer from the store within {READY_TIMEOUT:?}"),
+    };
+    tracing::warn!(store, error = %failure, "not ready");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({ "status": "unavailable", "store": store, "error": failure })),
+    )
+}

@@ -1,0 +1,498 @@
+//! The `shaobao` binary end to end: migrations, serving health on a random port, graceful
+//! shutdown on SIGTERM, and one readable stderr line with the right exit code for every failure.
+//!
+//! The PostgreSQL test creates its own database on the server named by
+//! `SHAOBAO_TEST_DATABASE_URL` (default the local one) and drops it afterwards. When PostgreSQL is
+//! unreachable it is skipped with a printed notice, except under `CI=true`, where it fails.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use shaobao_api::{ServeConfig, Server};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shaobao");
+const SAMPLE_ORG: &str = include_str!("../../deploy/org/sample-district.toml");
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+// ------------------------------------------------------------------------------------ helpers
+
+/// The binary, run in `dir`, with none of its environment fallbacks inherited from the caller.
+fn shaobao(dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null());
+    for var in [
+        "SHAOBAO_DATABASE_URL",
+        "SHAOBAO_NATS_URL",
+        "SHAOBAO_BIND",
+        "SHAOBAO_ORG",
+        "SHAOBAO_SLA_SCALE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    shaobao(dir).args(args).output().expect("run shaobao")
+}
+
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite:{}", dir.join("shaobao.db").display())
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts a failed run printed exactly one `shaobao: …` line on stderr, and returns it.
+fn the_one_line(output: &Output) -> String {
+    assert!(!output.status.success(), "expected failure: {output:?}");
+    let stderr = text(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected exactly one line on stderr, got {stderr:?}"
+    );
+    assert!(lines[0].starts_with("shaobao: "), "{stderr:?}");
+    lines[0].to_string()
+}
+
+/// `GET path` over a fresh HTTP/1.1 connection: status and JSON body.
+fn http_get(addr: SocketAddr, path: &str) -> (u16, Value) {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read response");
+    let response = text(&response);
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("malformed response {response:?}"));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("body {body:?}: {e}"));
+    (status, body)
+}
+
+/// A `shaobao serve` child process; killed on drop if the test did not stop it.
+struct Serving {
+    child: Child,
+    addr: SocketAddr,
+    stdout: mpsc::Receiver<String>,
+    stderr: Option<JoinHandle<String>>,
+}
+
+impl Serving {
+    /// Starts `shaobao serve ARGS` and waits for its `listening on ADDR` log line.
+    fn start(dir: &Path, args: &[&str]) -> Serving {
+        let mut child = shaobao(dir)
+            .arg("serve")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn shaobao serve");
+        let (lines_tx, lines) = mpsc::channel();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stderr = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut all = String::new();
+            let _ = stderr.read_to_string(&mut all);
+            all
+        });
+        let mut serving = Serving {
+            child,
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+            stdout: lines,
+            stderr: Some(stderr),
+        };
+        serving.addr = serving.wait_for_listening();
+        serving
+    }
+
+    fn wait_for_listening(&mut self) -> SocketAddr {
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(rest) = line.split("listening on ").nth(1) {
+                        let addr = rest.split_whitespace().next().unwrap_or_default();
+                        return addr
+                            .parse()
+                            .unwrap_or_else(|e| panic!("bad address in {line:?}: {e}"));
+                    }
+                    seen.push(line);
+                }
+                Err(_) => {
+                    let _ = self.child.kill();
+                    let status = self.child.wait().ok();
+                    let stderr = self.stderr.take().map(|t| t.join().unwrap());
+                    panic!(
+                        "serve did not report its address (exit {status:?})\nstdout: {seen:#?}\nstderr: {stderr:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the process to exit.
+    fn terminate(&mut self) -> ExitStatus {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) with a valid signal number on our own child; no memory is involved.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0, "kill failed");
+        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve did not exit within {SHUTDOWN_TIMEOUT:?} of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn stdout_so_far(&self) -> Vec<String> {
+        self.stdout.try_iter().collect()
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Serves, checks both health endpoints, and returns the running server.
+fn serve_healthy(dir: &Path, database_url: &str, backend: &str) -> Serving {
+    let server = Serving::start(
+        dir,
+        &["--database-url", database_url, "--bind", "127.0.0.1:0"],
+    );
+    assert_ne!(server.addr.port(), 0);
+    assert_eq!(
+        http_get(server.addr, "/health/live"),
+        (200, json!({"status": "live"}))
+    );
+    assert_eq!(
+        http_get(server.addr, "/health/ready"),
+        (200, json!({"status": "ready", "store": backend}))
+    );
+    server
+}
+
+/// SIGTERM, then a clean exit 0.
+fn stop_cleanly(mut server: Serving) {
+    let status = server.terminate();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "exit after SIGTERM: {status:?}, stdout {:#?}",
+        server.stdout_so_far()
+    );
+}
+
+// -------------------------------------------------------------------------------- migrate
+
+#[test]
+fn migrate_creates_the_sqlite_file_and_is_idempotent() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("data").join("x.db");
+    let url = format!("sqlite:{}", db.display());
+
+    let first = run(dir.path(), &["migrate", "--database-url", &url]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(text(&first.stdout).contains("migrations applied (sqlite)"));
+    assert!(db.is_file(), "{} not created", db.display());
+
+    // Again, through the environment fallback this time.
+    let second = shaobao(dir.path())
+        .arg("migrate")
+        .env("SHAOBAO_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{second:?}");
+    assert!(text(&second.stdout).contains("migrations applied (sqlite)"));
+}
+
+// ---------------------------------------------------------------------------------- serve
+
+#[test]
+fn serve_on_sqlite_answers_health_and_stops_on_sigterm() {
+    let dir = TempDir::new().unwrap();
+    let server = serve_healthy(dir.path(), &sqlite_url(dir.path()), "sqlite");
+    stop_cleanly(server);
+}
+
+#[test]
+fn serve_on_postgres_answers_health_and_stops_on_sigterm() {
+    let Some(database) = PgDatabase::create() else {
+        return;
+    };
+    let dir = TempDir::new().unwrap();
+    let server = serve_healthy(dir.path(), &database.url, "postgres");
+
+    // The database goes away under the running server: still live, no longer ready.
+    database.drop_database();
+    assert_eq!(
+        http_get(server.addr, "/health/live"),
+        (200, json!({"status": "live"}))
+    );
+    let (status, body) = http_get(server.addr, "/health/ready");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["status"], "unavailable", "{body}");
+    assert_eq!(body["store"], "postgres", "{body}");
+    stop_cleanly(server);
+}
+
+#[tokio::test]
+async fn the_library_serves_in_process_on_port_zero() {
+    let dir = TempDir::new().unwrap();
+    let config = ServeConfig {
+        database_url: sqlite_url(dir.path()),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..ServeConfig::default()
+    };
+    let server = Server::start(&config).await.expect("start");
+    let addr = server.local_addr();
+    assert_ne!(addr.port(), 0);
+    assert_eq!(server.state().store.backend_name(), "sqlite");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let ready = tokio::task::spawn_blocking(move || http_get(addr, "/health/ready"))
+        .await
+        .unwrap();
+    assert_eq!(ready, (200, json!({"status": "ready", "store": "sqlite"})));
+    stop.send(()).unwrap();
+    tokio::time::timeout(SHUTDOWN_TIMEOUT, serving)
+        .await
+        .expect("graceful shutdown")
+        .unwrap()
+        .expect("clean stop");
+}
+
+// ------------------------------------------------------------------------------- failures
+
+#[test]
+fn a_malformed_org_file_is_one_line_naming_file_and_key() {
+    let dir = TempDir::new().unwrap();
+    let (before, after) = SAMPLE_ORG
+        .split_once("default_department = \"")
+        .expect("sample has a default_department");
+    let (_, after) = after.split_once('"').unwrap();
+    let broken = format!("{before}default_department = \"xyz\"{after}");
+    std::fs::write(dir.path().join("broken.toml"), broken).unwrap();
+
+    let output = run(dir.path(), &["serve", "--org", "broken.toml"]);
+    let line = the_one_line(&output);
+    assert_eq!(output.status.code(), Some(2), "{line}");
+    assert!(line.contains("broken.toml"), "{line}");
+    assert!(line.contains("].default_department"), "{line}");
+    assert!(line.contains("\"xyz\""), "{line}");
+    // Configuration is checked before anything is created.
+    assert!(!dir.path().join("shaobao-data").exists());
+}
+
+#[test]
+fn an_org_file_that_is_not_toml_is_one_line_with_its_position() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("garbage.toml"), "[district]\ncode = \n").unwrap();
+    let output = run(dir.path(), &["serve", "--org", "garbage.toml"]);
+    let line = the_one_line(&output);
+    assert_eq!(output.status.code(), Some(2), "{line}");
+    assert!(
+        line.contains("garbage.toml") && line.contains("line 2"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_missing_org_file_is_one_line() {
+    let dir = TempDir::new().unwrap();
+    let output = shaobao(dir.path())
+        .args(["serve", "--sla-scale", "2"])
+        .env("SHAOBAO_ORG", "nowhere.toml")
+        .output()
+        .unwrap();
+    let line = the_one_line(&output);
+    assert_eq!(output.status.code(), Some(2), "{line}");
+    assert!(
+        line.contains("cannot read organisation file nowhere.toml"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_unreachable_database_is_one_line() {
+    let dir = TempDir::new().unwrap();
+    let output = run(
+        dir.path(),
+        &["serve", "--database-url", "postgres://127.0.0.1:1/none"],
+    );
+    let line = the_one_line(&output);
+    assert_eq!(output.status.code(), Some(1), "{line}");
+    assert!(line.contains("database unavailable"), "{line}");
+}
+
+#[test]
+fn an_unsupported_database_url_exits_2() {
+    let dir = TempDir::new().unwrap();
+    for command in ["serve", "migrate"] {
+        let output = run(dir.path(), &[command, "--database-url", "mysql://x"]);
+        let line = the_one_line(&output);
+        assert_eq!(output.status.code(), Some(2), "{line}");
+        assert!(line.contains("unsupported database URL"), "{line}");
+    }
+}
+
+#[test]
+fn a_bad_sla_scale_exits_2() {
+    let dir = TempDir::new().unwrap();
+    for scale in ["0", "-1", "NaN", "fast"] {
+        let output = run(dir.path(), &["serve", "--sla-scale", scale]);
+        let line = the_one_line(&output);
+        assert_eq!(output.status.code(), Some(2), "{scale}: {line}");
+        assert!(line.contains("sla-scale"), "{scale}: {line}");
+    }
+    assert!(!dir.path().join("shaobao-data").exists());
+}
+
+#[test]
+fn a_port_in_use_is_one_line() {
+    let dir = TempDir::new().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = run(
+        dir.path(),
+        &[
+            "serve",
+            "--database-url",
+            &sqlite_url(dir.path()),
+            "--bind",
+            &addr,
+        ],
+    );
+    let line = the_one_line(&output);
+    assert_eq!(output.status.code(), Some(1), "{line}");
+    assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
+}
+
+// ----------------------------------------------------------------------------- PostgreSQL
+
+/// A fresh database on the test server, dropped when this goes out of scope.
+struct PgDatabase {
+    server: String,
+    name: String,
+    url: String,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn admin_connection(server: &str) -> Result<sqlx::PgConnection, String> {
+    use sqlx::Connection;
+    match tokio::time::timeout(Duration::from_secs(10), sqlx::PgConnection::connect(server)).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err("no answer within 10 s".into()),
+    }
+}
+
+impl PgDatabase {
+    /// `None` (after saying so) when PostgreSQL is unreachable outside CI.
+    fn create() -> Option<PgDatabase> {
+        use sqlx::Executor;
+        let server = std::env::var("SHAOBAO_TEST_DATABASE_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+        let name = format!("shaobao_cli_{}", uuid::Uuid::new_v4().simple());
+        runtime().block_on(async {
+            let mut admin = match admin_connection(&server).await {
+                Ok(conn) => conn,
+                Err(err) if in_ci() => {
+                    panic!("PostgreSQL at {server} is unreachable under CI=true: {err}")
+                }
+                Err(err) => {
+                    println!(
+                        "SKIPPED: PostgreSQL at {server} unreachable ({err}); set CI=true to fail"
+                    );
+                    return None;
+                }
+            };
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+            let url = format!("{base}/{name}");
+            Some(PgDatabase { server, name, url })
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        self.drop_database();
+    }
+}
+
+impl PgDatabase {
+    /// Drops the database, disconnecting whoever is still on it. Idempotent.
+    fn drop_database(&self) {
+        use sqlx::Executor;
+        runtime().block_on(async {
+            match admin_connection(&self.server).await {
+                Ok(mut admin) => {
+                    let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+                    if let Err(err) = admin.execute(sql.as_str()).await {
+                        eprintln!("could not drop test database {}: {err}", self.name);
+                    }
+                }
+                Err(err) => eprintln!("could not drop test database {}: {err}", self.name),
+            }
+        });
+    }
+}

@@ -1,0 +1,277 @@
+//! Why a case command was refused. Each variant is something the caller can act on; [`ErrorKind`]
+//! and [`CaseError::field`] let the HTTP layer map every error in one place.
+
+use chrono::{DateTime, Utc};
+
+use super::deadline::DeadlineStep;
+use super::state::CaseState;
+
+/// How a refusal maps onto HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 400: bad input; [`CaseError::field`] names the field.
+    Invalid,
+    /// 400: a code that names nothing in the organisation; `field` names where it came from.
+    UnknownReference,
+    /// 403: the actor's role or scope does not cover this.
+    Forbidden,
+    /// 404: no such case (or whistle, or task on it).
+    NotFound,
+    /// 409: the case's current state does not allow it.
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CaseError {
+    // --- 400 Invalid -------------------------------------------------------------------------
+    #[error("{field} must not be blank")]
+    Blank { field: String },
+    #[error("{field} is too long: at most {max} characters")]
+    TooLong { field: String, max: usize },
+    #[error(
+        "{field} names the same unit twice (co-units must differ from the unit and each other)"
+    )]
+    DuplicateUnit { field: String },
+    #[error("departments must name at least one department to summon")]
+    NoDepartments,
+    #[error("departments names `{department}` twice")]
+    DuplicateDepartment { department: String },
+    #[error("departments needs at least one lead department")]
+    NoLeadDepartment,
+    #[error("ratings must rate exactly who reported in (missing: {missing:?}, extra: {extra:?})")]
+    RatingsMismatch {
+        missing: Vec<String>,
+        extra: Vec<String>,
+    },
+    #[error("summary must give the reason when the outcome is unresolvable")]
+    UnresolvableNeedsReason,
+    #[error("{field} is required when the callback reached the requester")]
+    CallbackDetailRequired { field: String },
+    #[error("{field} must be left out when the callback did not reach the requester")]
+    CallbackDetailForbidden { field: String },
+    #[error("until must be later than the current resolve deadline {resolve_by}")]
+    ExtensionNotLater { resolve_by: DateTime<Utc> },
+    #[error("until is beyond the longest extension allowed, {latest}")]
+    ExtensionTooLong { latest: DateTime<Utc> },
+    #[error("review_at must be in the future")]
+    ReviewNotInFuture,
+    #[error("{field} does not go with decision `{decision}`")]
+    FieldNotForDecision {
+        field: String,
+        decision: &'static str,
+    },
+    #[error("responsible is required to rule a dispute")]
+    ResponsibleRequired,
+
+    // --- 400 UnknownReference ----------------------------------------------------------------
+    #[error("{field}: `{code}` is not in the organisation")]
+    UnknownReference { field: String, code: String },
+
+    // --- 403 Forbidden -----------------------------------------------------------------------
+    #[error("a {role} may not open cases")]
+    MayNotOpen { role: &'static str },
+    #[error("a {role} may not change an existing case")]
+    RoleMayNotAct { role: &'static str },
+    #[error("only the hotline or the dispatcher of street `{street}` may {action} this case")]
+    NotCoordinator {
+        action: &'static str,
+        street: String,
+    },
+    #[error("only the dispatcher of street `{street}`, where the case is, may {action}")]
+    NotStreetDispatcher {
+        action: &'static str,
+        street: String,
+    },
+    #[error(
+        "only whoever dispatched this case (the hotline, or the dispatching street) may {action}"
+    )]
+    NotDispatchingParty { action: &'static str },
+    #[error("only the handling unit the case is dispatched to may {action}")]
+    NotHandlingUnit { action: &'static str },
+    #[error("a street dispatches to itself or a department, never to street `{street}`")]
+    DispatchToOtherStreet { street: String },
+    #[error("only the hotline may {action}")]
+    HotlineOnly { action: &'static str },
+    #[error("only the deadline service records deadline events")]
+    SystemOnly,
+    #[error("your department was not summoned by whistle {no}")]
+    NotSummoned { no: u32 },
+    #[error("only volunteers and departments claim tasks")]
+    MayNotClaim,
+    #[error("only whoever claimed task {no} may complete it")]
+    NotClaimant { no: u32 },
+
+    // --- 404 NotFound ------------------------------------------------------------------------
+    #[error("no case has been opened under this id")]
+    NotOpened,
+    #[error("this case has no whistle {no}")]
+    WhistleNotFound { no: u32 },
+    #[error("this case has no task {no}")]
+    TaskNotFound { no: u32 },
+
+    // --- 409 Refused -------------------------------------------------------------------------
+    #[error("this case has already been opened")]
+    AlreadyOpened,
+    #[error("`{action}` is not allowed while the case is {state}")]
+    WrongState {
+        action: &'static str,
+        state: CaseState,
+    },
+    #[error("only a consultation can be answered directly")]
+    NotConsultation,
+    #[error("a return is already pending a decision")]
+    ReturnAlreadyPending,
+    #[error("the return window closed at {until}")]
+    ReturnWindowClosed { until: DateTime<Utc> },
+    #[error("a binding dispute ruling settled who handles this case: no further return")]
+    ReturnBarredByRuling,
+    #[error("whistle {no} is closed")]
+    WhistleClosed { no: u32 },
+    #[error("your department has already reported in to whistle {no}")]
+    AlreadyReportedIn { no: u32 },
+    #[error("your department declined whistle {no}")]
+    AlreadyDeclined { no: u32 },
+    #[error("report in to whistle {no} before reporting actions")]
+    NotReportedIn { no: u32 },
+    #[error("task {no} has already been claimed")]
+    TaskAlreadyClaimed { no: u32 },
+    #[error("task {no} has not been claimed")]
+    TaskNotClaimed { no: u32 },
+    #[error("task {no} has already been completed")]
+    TaskAlreadyCompleted { no: u32 },
+    #[error("task {no} must be completed before it is confirmed")]
+    TaskNotCompleted { no: u32 },
+    #[error("task {no} has already been confirmed")]
+    TaskAlreadyConfirmed { no: u32 },
+    #[error("an extension request is already pending")]
+    ExtensionAlreadyPending,
+    #[error("this case already had the {max} extension(s) allowed")]
+    ExtensionLimitReached { max: u32 },
+    #[error("no extension request is pending")]
+    NoExtensionPending,
+    #[error("all {max} callback attempts failed to reach the requester: close the case")]
+    CallbackAttemptsExhausted { max: u32 },
+    #[error("close needs a callback that reached the requester, or all {max} attempts used")]
+    CallbackOutstanding { max: u32 },
+    #[error("the reopen window closed at {until}")]
+    ReopenWindowClosed { until: DateTime<Utc> },
+    #[error("this case has been reopened the {max} time(s) allowed")]
+    ReopenLimitReached { max: u32 },
+    #[error("this case is already excluded from assessment")]
+    AlreadyExcluded,
+    #[error("no such deadline pending at that due time (met, moved, paused or over)")]
+    DeadlineNotPending,
+    #[error("{step} has already been recorded for this deadline")]
+    AlreadyRecorded { step: DeadlineStep },
+    #[error("the deadline is already due: too late for approaching")]
+    AlreadyDue,
+    #[error("too early for {step}: not before {not_before}")]
+    TooEarly {
+        step: DeadlineStep,
+        not_before: DateTime<Utc>,
+    },
+    #[error("{step} needs {requires} first")]
+    StepOutOfOrder {
+        step: DeadlineStep,
+        requires: DeadlineStep,
+    },
+}
+
+impl CaseError {
+    pub fn kind(&self) -> ErrorKind {
+        use CaseError::*;
+        match self {
+            Blank { .. }
+            | TooLong { .. }
+            | DuplicateUnit { .. }
+            | NoDepartments
+            | DuplicateDepartment { .. }
+            | NoLeadDepartment
+            | RatingsMismatch { .. }
+            | UnresolvableNeedsReason
+            | CallbackDetailRequired { .. }
+            | CallbackDetailForbidden { .. }
+            | ExtensionNotLater { .. }
+            | ExtensionTooLong { .. }
+            | ReviewNotInFuture
+            | FieldNotForDecision { .. }
+            | ResponsibleRequired => ErrorKind::Invalid,
+            UnknownReference { .. } => ErrorKind::UnknownReference,
+            MayNotOpen { .. }
+            | RoleMayNotAct { .. }
+            | NotCoordinator { .. }
+            | NotStreetDispatcher { .. }
+            | NotDispatchingParty { .. }
+            | NotHandlingUnit { .. }
+            | DispatchToOtherStreet { .. }
+            | HotlineOnly { .. }
+            | SystemOnly
+            | NotSummoned { .. }
+            | MayNotClaim
+            | NotClaimant { .. } => ErrorKind::Forbidden,
+            NotOpened | WhistleNotFound { .. } | TaskNotFound { .. } => ErrorKind::NotFound,
+            AlreadyOpened
+            | WrongState { .. }
+            | NotConsultation
+            | ReturnAlreadyPending
+            | ReturnWindowClosed { .. }
+            | ReturnBarredByRuling
+            | WhistleClosed { .. }
+            | AlreadyReportedIn { .. }
+            | AlreadyDeclined { .. }
+            | NotReportedIn { .. }
+            | TaskAlreadyClaimed { .. }
+            | TaskNotClaimed { .. }
+            | TaskAlreadyCompleted { .. }
+            | TaskNotCompleted { .. }
+            | TaskAlreadyConfirmed { .. }
+            | ExtensionAlreadyPending
+            | ExtensionLimitReached { .. }
+            | NoExtensionPending
+            | CallbackAttemptsExhausted { .. }
+            | CallbackOutstanding { .. }
+            | ReopenWindowClosed { .. }
+            | ReopenLimitReached { .. }
+            | AlreadyExcluded
+            | DeadlineNotPending
+            | AlreadyRecorded { .. }
+            | AlreadyDue
+            | TooEarly { .. }
+            | StepOutOfOrder { .. } => ErrorKind::Refused,
+        }
+    }
+
+    /// The request field at fault, for `Invalid` and `UnknownReference`.
+    pub fn field(&self) -> Option<&str> {
+        use CaseError::*;
+        match self {
+            Blank { field }
+            | TooLong { field, .. }
+            | DuplicateUnit { field }
+            | CallbackDetailRequired { field }
+            | CallbackDetailForbidden { field }
+            | FieldNotForDecision { field, .. }
+            | UnknownReference { field, .. } => Some(field),
+            NoDepartments | DuplicateDepartment { .. } | NoLeadDepartment => Some("departments"),
+            RatingsMismatch { .. } => Some("ratings"),
+            UnresolvableNeedsReason => Some("summary"),
+            ExtensionNotLater { .. } | ExtensionTooLong { .. } => Some("until"),
+            ReviewNotInFuture => Some("review_at"),
+            ResponsibleRequired => Some("responsible"),
+            _ => None,
+        }
+    }
+
+    pub(super) fn blank(field: &str) -> Self {
+        CaseError::Blank {
+            field: field.to_string(),
+        }
+    }
+
+    pub(super) fn unknown(field: impl Into<String>, code: &str) -> Self {
+        CaseError::UnknownReference {
+            field: field.into(),
+            code: code.to_string(),
+        }
+    }
+}

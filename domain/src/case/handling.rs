@@ -1,0 +1,152 @@
+//! Handling: the handling unit signs for the case, contacts the requester, records progress, may
+//! ask for one extension, and submits its resolution, which the dispatching party verifies.
+
+use chrono::{DateTime, Utc};
+
+use super::body::{Contact, DecideExtension, Progress, RequestExtension, SubmitResolution, Verify};
+use super::error::CaseError;
+use super::event::CaseEvent;
+use super::guard::non_blank;
+use super::state::{Case, CaseState, Clock};
+use super::value::Outcome;
+use super::{Ctx, Decision};
+use crate::sla::Timer;
+
+/// After sign-for, before resolution.
+const SIGNED_OR_HANDLING: &[CaseState] = &[CaseState::Signed, CaseState::Handling];
+
+impl Case {
+    /// Sign for the case.
+    pub(super) fn sign(&self, cx: &Ctx) -> Decision {
+        self.require_handling_unit(cx.actor, "sign")?;
+        self.require_state("sign", &[CaseState::Dispatched])?;
+        Ok(vec![CaseEvent::CaseSigned {
+            at: cx.at,
+            on_time: on_time(self.deadlines.sign, cx.at),
+        }])
+    }
+
+    /// Contact the requester (repeatable; the first contact meets the contact deadline).
+    pub(super) fn contact(&self, cx: &Ctx, body: Contact) -> Decision {
+        self.require_working_unit(cx, "contact")?;
+        Ok(vec![CaseEvent::RequesterContacted {
+            channel: body.channel,
+            note: body.note,
+            at: cx.at,
+            on_time: on_time(self.deadlines.contact, cx.at),
+        }])
+    }
+
+    /// A progress note.
+    pub(super) fn progress(&self, cx: &Ctx, body: Progress) -> Decision {
+        self.require_working_unit(cx, "progress")?;
+        non_blank("note", &body.note)?;
+        Ok(vec![CaseEvent::ProgressRecorded {
+            note: body.note,
+            evidence: body.evidence,
+            at: cx.at,
+        }])
+    }
+
+    /// Ask to move the resolve deadline, within the policy's limits.
+    pub(super) fn request_extension(&self, cx: &Ctx, body: RequestExtension) -> Decision {
+        self.require_working_unit(cx, "extension")?;
+        if self.extension.pending_until.is_some() {
+            return Err(CaseError::ExtensionAlreadyPending);
+        }
+        let max = cx.org.sla.max_extensions;
+        if self.extension.granted >= max {
+            return Err(CaseError::ExtensionLimitReached { max });
+        }
+        let resolve_by = self.resolve_by();
+        if body.until <= resolve_by {
+            return Err(CaseError::ExtensionNotLater { resolve_by });
+        }
+        let latest = cx.org.due(Timer::ExtensionMax, resolve_by);
+        if body.until > latest {
+            return Err(CaseError::ExtensionTooLong { latest });
+        }
+        non_blank("reason", &body.reason)?;
+        Ok(vec![CaseEvent::ExtensionRequested {
+            until: body.until,
+            reason: body.reason,
+            at: cx.at,
+        }])
+    }
+
+    /// The dispatching party grants or denies the pending extension.
+    pub(super) fn decide_extension(&self, cx: &Ctx, body: DecideExtension) -> Decision {
+        self.require_dispatching_party(cx.actor, "extension-decision")?;
+        let until = self
+            .extension
+            .pending_until
+            .ok_or(CaseError::NoExtensionPending)?;
+        let (note, at) = (body.note, cx.at);
+        Ok(vec![if body.approve {
+            CaseEvent::ExtensionGranted {
+                resolve_by: until,
+                note,
+                at,
+            }
+        } else {
+            CaseEvent::ExtensionDenied { note, at }
+        }])
+    }
+
+    /// The handling unit reports its result. Where the dispatching street is itself the
+    /// handling unit nobody verifies, and the case awaits callback at once.
+    pub(super) fn submit_resolution(&self, cx: &Ctx, body: SubmitResolution) -> Decision {
+        self.require_working_unit(cx, "resolution")?;
+        if body.outcome == Outcome::Unresolvable && body.summary.trim().is_empty() {
+            return Err(CaseError::UnresolvableNeedsReason);
+        }
+        let callback_by = self
+            .is_self_dispatched()
+            .then(|| cx.org.due(Timer::Callback, cx.at));
+        Ok(vec![CaseEvent::ResolutionSubmitted {
+            outcome: body.outcome,
+            summary: body.summary,
+            evidence: body.evidence,
+            at: cx.at,
+            on_time: on_time(self.deadlines.resolve, cx.at),
+            callback_by,
+        }])
+    }
+
+    /// Verification: the dispatching party accepts (the callback clock starts) or rejects (back
+    /// to handling, deadlines unchanged).
+    pub(super) fn verify(&self, cx: &Ctx, body: Verify) -> Decision {
+        self.require_dispatching_party(cx.actor, "verification")?;
+        self.require_state("verification", &[CaseState::Resolved])?;
+        let (note, at) = (body.note, cx.at);
+        Ok(vec![if body.accepted {
+            CaseEvent::ResolutionAccepted {
+                note,
+                at,
+                callback_by: cx.org.due(Timer::Callback, at),
+            }
+        } else {
+            CaseEvent::ResolutionRejected { note, at }
+        }])
+    }
+
+    /// The handling unit, on a case it has signed for and not yet resolved.
+    fn require_working_unit(&self, cx: &Ctx, action: &'static str) -> Result<(), CaseError> {
+        self.require_handling_unit(cx.actor, action)?;
+        self.require_state(action, SIGNED_OR_HANDLING)?;
+        Ok(())
+    }
+
+    /// The resolve deadline in force.
+    fn resolve_by(&self) -> DateTime<Utc> {
+        self.deadlines
+            .resolve
+            .map(|clock| clock.due_at)
+            .expect("a signed case has a resolve deadline")
+    }
+}
+
+/// `at` is no later than the clock's due time (true when there is no clock).
+fn on_time(clock: Option<Clock>, at: DateTime<Utc>) -> bool {
+    clock.is_none_or(|clock| at <= clock.due_at)
+}

@@ -1,0 +1,126 @@
+//! Organisation reference data (DESIGN §2): district → streets 街道 → communities 社区 → grids 网格,
+//! departments 部门, request categories 诉求分类, SLA policy and working-day calendar.
+//!
+//! Loaded from one TOML file ([`Organisation::from_toml_str`]); the file format is described in
+//! `deploy/org/sample-district.toml`. Serialising gives back the same shape (TOML or JSON), and
+//! deserialising validates exactly like loading the file.
+
+mod error;
+pub(crate) mod file;
+mod validate;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::WorkingCalendar;
+use crate::sla::{SlaPolicy, Timer, Urgency};
+
+pub use error::OrgError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "file::OrgFile", into = "file::OrgFile")]
+pub struct Organisation {
+    pub district: District,
+    pub streets: Vec<Street>,
+    pub departments: Vec<Department>,
+    pub categories: Vec<Category>,
+    pub sla: SlaPolicy,
+    pub calendar: WorkingCalendar,
+}
+
+/// 区 district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    pub code: String,
+    pub name: String,
+}
+
+/// 街道/乡镇 street (or township).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Street {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub communities: Vec<Community>,
+}
+
+/// 社区 community, divided into 网格 grids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Community {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub grids: Vec<String>,
+}
+
+/// 委办局 functional department or utility company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub code: String,
+    pub name: String,
+}
+
+/// 诉求分类 request category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub code: String,
+    pub name: String,
+    pub default_urgency: Urgency,
+    /// The department that usually handles it, if any.
+    #[serde(default)]
+    pub default_department: Option<String>,
+}
+
+impl Organisation {
+    /// Parses and validates an organisation file. Errors name the offending key
+    /// (`categories[3].default_department: unknown department "xyz"`, indices from 0) or, for
+    /// TOML syntax and shape errors (unknown keys, wrong types), give line and column.
+    pub fn from_toml_str(text: &str) -> Result<Organisation, OrgError> {
+        let file: file::OrgFile =
+            toml::from_str(text).map_err(|e| OrgError::Syntax(e.to_string()))?;
+        Organisation::try_from(file)
+    }
+
+    /// This organisation in the file format; [`Organisation::from_toml_str`] reads it back equal.
+    pub fn to_toml_string(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
+    }
+
+    /// Every SLA span multiplied by `factor` (`--sla-scale`, for drills, simulations and tests),
+    /// rounded to whole seconds, at least 1 s. With `factor != 1.0`, working spans (`wh`, `wd`)
+    /// become elapsed seconds of their nominal length (a working hour is 3600 s, a working day
+    /// 86400 s): a compressed drill has no office hours, and otherwise a scaled deadline would
+    /// still wait for Monday morning. `factor == 1.0` leaves the policy unchanged. Counts and
+    /// `approaching_fraction` are never scaled. Refuses a factor that is not finite and > 0.
+    pub fn with_sla_scale(mut self, factor: f64) -> Result<Organisation, OrgError> {
+        if !(factor.is_finite() && factor > 0.0) {
+            return Err(OrgError::InvalidSlaScale(factor));
+        }
+        if factor != 1.0 {
+            self.sla = self.sla.scaled(factor);
+        }
+        Ok(self)
+    }
+
+    pub fn street(&self, code: &str) -> Option<&Street> {
+        self.streets.iter().find(|s| s.code == code)
+    }
+
+    pub fn department(&self, code: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.code == code)
+    }
+
+    pub fn category(&self, code: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// When `timer`, started at `from`, runs out under this organisation's policy and calendar.
+    pub fn due(&self, timer: Timer, from: DateTime<Utc>) -> DateTime<Utc> {
+        self.calendar.add(from, self.sla.span(timer))
+    }
+}

@@ -1,0 +1,15 @@
+//! Given-when-then tests for the case and visit aggregates, one module per phase.
+
+mod support;
+
+mod authorisation;
+mod closure;
+mod deadlines;
+mod handling;
+mod intake;
+mod lifecycle;
+mod returns;
+mod serialization;
+mod tasks;
+mod visit;
+mod whistles;

@@ -1,0 +1,210 @@
+//! The global log: every event in commit order, as catch-up readers, auditors and the NATS relay
+//! see it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::sql::with_pool;
+use super::{Store, StoreError};
+
+/// A place in the global commit order. On PostgreSQL it is the pair (transaction id, position),
+/// because positions are handed out at insert time and may commit out of order; on SQLite, whose
+/// single writer commits in position order, the transaction part is always 0.
+///
+/// Clients see it as an opaque token (`Display`/`FromStr`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LogPosition {
+    pub transaction: u64,
+    pub position: i64,
+}
+
+impl LogPosition {
+    /// Before the first event.
+    pub const START: LogPosition = LogPosition {
+        transaction: 0,
+        position: 0,
+    };
+}
+
+impl fmt::Display for LogPosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.transaction, self.position)
+    }
+}
+
+/// A position token that does not parse.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("malformed position token {0:?}")]
+pub struct BadPositionToken(pub String);
+
+impl FromStr for LogPosition {
+    type Err = BadPositionToken;
+
+    fn from_str(token: &str) -> Result<Self, Self::Err> {
+        let bad = || BadPositionToken(token.to_string());
+        let (transaction, position) = token.split_once('-').ok_or_else(bad)?;
+        Ok(LogPosition {
+            transaction: transaction.parse().map_err(|_| bad())?,
+            position: position.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl Serialize for LogPosition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LogPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let token = String::deserialize(d)?;
+        token.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One event as stored, with its place in the log and its chain hash.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoggedEvent {
+    pub position: LogPosition,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    /// Actor, command id, time, correlation id (the chain hash is lifted out into `hash`).
+    pub metadata: Value,
+    pub hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    position: i64,
+    tx: String,
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    event_type: String,
+    event_version: String,
+    payload: String,
+    metadata: String,
+}
+
+impl TryFrom<EventRow> for LoggedEvent {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str, e: &dyn fmt::Display| {
+            StoreError::Corrupt(format!(
+                "{}/{}#{}: {what}: {e}",
+                row.aggregate_type, row.aggregate_id, row.sequence
+            ))
+        };
+        let transaction = row.tx.parse().map_err(|e| corrupt("transaction id", &e))?;
+        let payload = serde_json::from_str(&row.payload).map_err(|e| corrupt("payload", &e))?;
+        let mut metadata: Value =
+            serde_json::from_str(&row.metadata).map_err(|e| corrupt("metadata", &e))?;
+        let hash = match metadata.as_object_mut().and_then(|m| m.remove("hash")) {
+            Some(Value::String(hash)) => hash,
+            _ => String::new(),
+        };
+        Ok(LoggedEvent {
+            position: LogPosition {
+                transaction,
+                position: row.position,
+            },
+            aggregate_type: row.aggregate_type,
+            aggregate_id: row.aggregate_id,
+            sequence: row.sequence,
+            event_type: row.event_type,
+            event_version: row.event_version,
+            payload,
+            metadata,
+            hash,
+        })
+    }
+}
+
+/// Runs an event SELECT written with `{columns}` and returns the decoded events.
+macro_rules! fetch_events {
+    ($store:expr, $sql:expr $(, $arg:expr)*) => {{
+        let sql = $store.sql($sql);
+        let rows: Vec<EventRow> = with_pool!($store, pool => {
+            sqlx::query_as(&sql)$(.bind($arg))*.fetch_all(pool).await?
+        });
+        rows.into_iter().map(LoggedEvent::try_from).collect()
+    }};
+}
+
+impl Store {
+    /// Up to `limit` events after `after`, in commit order.
+    ///
+    /// On PostgreSQL only transactions below the oldest one still open are read, so an event that
+    /// a slow transaction commits later (with a smaller position) is delivered, never skipped.
+    pub async fn read_log(
+        &self,
+        after: LogPosition,
+        limit: u32,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let sql = match self {
+            Store::Postgres(_) => {
+                "SELECT {columns} FROM events
+                 WHERE (transaction_id, position) > ($1::text::xid8, $2)
+                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                 ORDER BY transaction_id, position LIMIT $3"
+            }
+            // The single writer commits in position order; $1 keeps the argument list alike.
+            Store::Sqlite(_) => {
+                "SELECT {columns} FROM events WHERE position > $2 AND $1 IS NOT NULL
+                 ORDER BY position LIMIT $3"
+            }
+        };
+        fetch_events!(
+            self,
+            sql,
+            after.transaction.to_string(),
+            after.position,
+            i64::from(limit)
+        )
+    }
+
+    /// One stream's events in sequence order, with their log positions.
+    pub async fn history(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        self.stream_page(aggregate_type, aggregate_id, 0, i64::MAX)
+            .await
+    }
+
+    /// Events `from..=to` of one stream.
+    pub(super) async fn stream_page(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let sql = "SELECT {columns} FROM events
+             WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence BETWEEN $3 AND $4
+             ORDER BY sequence";
+        fetch_events!(self, sql, aggregate_type, aggregate_id, from, to)
+    }
+
+    /// Events of every stream in (type, id, sequence) order after the given key, for full scans.
+    pub(super) async fn scan_streams(
+        &self,
+        after: &(String, String, i64),
+        limit: u32,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let sql = "SELECT {columns} FROM events
+             WHERE (aggregate_type, aggregate_id, sequence) > ($1, $2, $3)
+             ORDER BY aggregate_type, aggregate_id, sequence LIMIT $4";
+        fetch_events!(self, sql, &after.0, &after.1, after.2, i64::from(limit))
+    }
+}

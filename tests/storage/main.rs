@@ -1,0 +1,56 @@
+//! Storage conformance suite (DESIGN §5): the same checks against PostgreSQL and SQLite.
+
+mod append;
+mod concurrency;
+mod idempotency;
+mod ordering;
+mod support;
+mod tampering;
+
+/// Generates `postgres::NAME` and `sqlite::NAME` tests, each on a fresh store, for every
+/// `async fn NAME(TestStore)` listed.
+macro_rules! on_both_stores {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let backend = shaobao_tests::databases::Backend::Postgres;
+                    if let Some(store) = shaobao_tests::databases::TestStore::fresh(backend).await {
+                        crate::$module::$name(store).await;
+                    }
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let backend = shaobao_tests::databases::Backend::Sqlite;
+                    if let Some(store) = shaobao_tests::databases::TestStore::fresh(backend).await {
+                        crate::$module::$name(store).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    append::events_append_and_load_with_positions_and_hashes,
+    append::migrations_are_idempotent,
+    append::a_refused_command_appends_nothing,
+    append::events_cannot_be_updated_or_deleted_by_accident,
+    concurrency::sixteen_writers_on_one_case_never_fork_the_stream,
+    idempotency::twenty_racing_identical_commands_append_one_set,
+    idempotency::twenty_racing_identical_first_commands_create_one_stream,
+    idempotency::a_reused_key_with_another_request_is_refused,
+    ordering::reader_never_passes_an_open_transaction,
+    ordering::random_interleavings_deliver_every_event_once_in_commit_order,
+    tampering::an_intact_log_verifies_clean,
+    tampering::a_modified_payload_is_detected,
+    tampering::modified_metadata_is_detected,
+    tampering::a_deleted_middle_event_is_detected,
+    tampering::a_deleted_last_event_is_detected,
+    tampering::swapped_sequences_are_detected,
+);
