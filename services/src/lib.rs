@@ -1,6 +1,9 @@
-//! Shaobao's services: the event log on PostgreSQL or SQLite, and the command path on top of it.
+//! Shaobao's services: the event log on PostgreSQL or SQLite, the command path on top of it, and
+//! the case service the outside interfaces call.
 
+pub mod cases;
 pub mod clock;
 pub mod command;
+pub mod history;
 pub mod org_file;
 pub mod store;

@@ -1,9 +1,11 @@
-//! Storage conformance suite (DESIGN §5): the same checks against PostgreSQL and SQLite.
+//! Storage conformance suite (DESIGN §5) and the case service on top of it: the same checks
+//! against PostgreSQL and SQLite.
 
 mod append;
 mod concurrency;
 mod idempotency;
 mod ordering;
+mod services;
 mod support;
 mod tampering;
 
@@ -53,4 +55,8 @@ on_both_stores!(
     tampering::a_deleted_middle_event_is_detected,
     tampering::a_deleted_last_event_is_detected,
     tampering::swapped_sequences_are_detected,
+    services::a_case_is_opened_dispatched_signed_and_read_back_at_each_version,
+    services::a_refusal_carries_the_domain_reason_and_appends_nothing,
+    services::twenty_racing_identical_opens_make_one_case,
+    services::a_visit_with_three_findings_opens_three_linked_cases_once,
 );
