@@ -21,11 +21,13 @@ use crate::store::Store;
 
 pub use crate::history::HistoryError;
 
-/// How a request reached us: its idempotency key (if the client sent one) and correlation id.
+/// How a request reached us: its idempotency key (if the client sent one), correlation id, and
+/// the case version the client expects (`If-Match`).
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     pub idempotency_key: Option<String>,
     pub correlation_id: String,
+    pub expected_version: Option<i64>,
 }
 
 /// A visit's details as submitted (DESIGN §6 `POST /visits`).
@@ -152,6 +154,7 @@ impl CaseService {
             let finding_request = Request {
                 idempotency_key: Some(format!("{visit_id}/finding/{i}")),
                 correlation_id: request.correlation_id.clone(),
+                expected_version: None,
             };
             let opened = self
                 .execute(case_id, actor, CaseAction::Open(open), &finding_request)
@@ -193,6 +196,7 @@ impl CaseService {
             actor: serde_json::to_string(actor).unwrap_or_default(),
             time: self.clock.now().to_rfc3339(),
             request_hash: hex::encode(Sha256::digest(body)),
+            expected_version: request.expected_version,
         }
     }
 }

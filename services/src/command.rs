@@ -12,7 +12,9 @@ use serde::Serialize;
 use thiserror::Error;
 use tokio::sync::Mutex;
 
-use crate::store::{ChainedRepository, LogPosition, Store, StoreError};
+use crate::store::{
+    ChainedRepository, LogPosition, Store, StoreError, VersionMismatch, EXPECTED_VERSION,
+};
 
 /// Who sent a command and why, recorded in every event it produces (DESIGN §3).
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +28,9 @@ pub struct CommandMeta {
     pub time: String,
     /// Fingerprint of the request, so a reused key with a different request is refused.
     pub request_hash: String,
+    /// `If-Match`: the stream version the client decided on; not stored.
+    #[serde(skip)]
+    pub expected_version: Option<i64>,
 }
 
 impl CommandMeta {
@@ -64,6 +69,9 @@ pub enum CommandError<E: std::error::Error> {
     /// The command id was already used for a different request.
     #[error("idempotency key {0:?} was already used for a different request")]
     KeyReused(String),
+    /// `If-Match` named another version than the stream has.
+    #[error("the case is at version {actual}, not {expected}")]
+    VersionMismatch { expected: i64, actual: i64 },
     /// The store cannot be reached or is overloaded.
     #[error("event store unavailable: {0}")]
     Unavailable(String),
@@ -133,10 +141,10 @@ where
             if let Some(outcome) = self.recorded(id, meta).await? {
                 return Ok(outcome);
             }
-            let result = self
+            let run = self
                 .cqrs
-                .execute_with_metadata(id, command.clone(), meta.to_metadata())
-                .await;
+                .execute_with_metadata(id, command.clone(), meta.to_metadata());
+            let result = EXPECTED_VERSION.scope(meta.expected_version, run).await;
             match result {
                 Ok(()) => {
                     return self
@@ -152,6 +160,15 @@ where
                 Err(AggregateError::UserError(e)) => return Err(CommandError::Domain(e)),
                 Err(AggregateError::DatabaseConnectionError(e)) => {
                     return Err(CommandError::Unavailable(e.to_string()))
+                }
+                Err(AggregateError::UnexpectedError(e)) => {
+                    return Err(match e.downcast_ref::<VersionMismatch>() {
+                        Some(m) => CommandError::VersionMismatch {
+                            expected: m.expected,
+                            actual: m.actual,
+                        },
+                        None => CommandError::Store(e.to_string()),
+                    })
                 }
                 Err(other) => return Err(CommandError::Store(other.to_string())),
             }

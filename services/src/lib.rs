@@ -5,5 +5,6 @@ pub mod cases;
 pub mod clock;
 pub mod command;
 pub mod history;
+pub mod leader;
 pub mod org_file;
 pub mod store;

@@ -97,3 +97,32 @@ pub async fn events_cannot_be_updated_or_deleted_by_accident(t: TestStore) {
         "Added"
     );
 }
+
+/// `If-Match`: a command decided on another version than the stream has is refused, untouched.
+pub async fn a_stale_expected_version_is_refused(t: TestStore) {
+    let bus = bus(&t.store);
+    bus.execute("c", CounterCommand::Add(1), &meta("a"))
+        .await
+        .unwrap();
+    let mut stale = meta("b");
+    stale.expected_version = Some(0);
+    let refused = bus.execute("c", CounterCommand::Add(1), &stale).await;
+    assert!(
+        matches!(
+            refused,
+            Err(CommandError::VersionMismatch {
+                expected: 0,
+                actual: 1
+            })
+        ),
+        "{refused:?}"
+    );
+    let mut current = meta("c");
+    current.expected_version = Some(1);
+    let accepted = bus
+        .execute("c", CounterCommand::Add(1), &current)
+        .await
+        .unwrap();
+    assert_eq!(accepted.version, 2);
+    assert_eq!(t.store.history("counter", "c").await.unwrap().len(), 2);
+}

@@ -4,6 +4,7 @@
 mod append;
 mod concurrency;
 mod idempotency;
+mod lease;
 mod ordering;
 mod services;
 mod support;
@@ -42,11 +43,13 @@ on_both_stores!(
     append::events_append_and_load_with_positions_and_hashes,
     append::migrations_are_idempotent,
     append::a_refused_command_appends_nothing,
+    append::a_stale_expected_version_is_refused,
     append::events_cannot_be_updated_or_deleted_by_accident,
     concurrency::sixteen_writers_on_one_case_never_fork_the_stream,
     idempotency::twenty_racing_identical_commands_append_one_set,
     idempotency::twenty_racing_identical_first_commands_create_one_stream,
     idempotency::a_reused_key_with_another_request_is_refused,
+    lease::one_leader_per_job_and_failover,
     ordering::reader_never_passes_an_open_transaction,
     ordering::random_interleavings_deliver_every_event_once_in_commit_order,
     tampering::an_intact_log_verifies_clean,

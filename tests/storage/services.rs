@@ -25,6 +25,7 @@ fn keyed(key: &str) -> Request {
     Request {
         idempotency_key: Some(key.into()),
         correlation_id: format!("corr-{key}"),
+        expected_version: None,
     }
 }
 

@@ -18,6 +18,7 @@ pub fn meta(command_id: &str) -> CommandMeta {
         actor: r#"{"role":"hotline","id":"tester"}"#.into(),
         time: "2026-03-02T01:00:00Z".into(),
         request_hash: format!("req-{command_id}"),
+        expected_version: None,
     }
 }
 

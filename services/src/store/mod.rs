@@ -16,7 +16,7 @@ pub use connect::DEFAULT_DATABASE_URL;
 pub use error::StoreError;
 pub use heads::{ChainTip, RecordedCommand};
 pub use log::{LogPosition, LoggedEvent};
-pub use repository::ChainedRepository;
+pub use repository::{ChainedRepository, VersionMismatch, EXPECTED_VERSION};
 
 use sqlx::{PgPool, SqlitePool};
 

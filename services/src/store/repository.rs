@@ -13,6 +13,20 @@ use sqlite_es::SqliteEventRepository;
 use super::chain::{self, Link};
 use super::Store;
 
+tokio::task_local! {
+    /// The version a command was decided against must be this (`If-Match`), checked where the
+    /// loaded version is known for certain: the first new event's sequence minus one.
+    pub static EXPECTED_VERSION: Option<i64>;
+}
+
+/// Carried through cqrs-es as an unexpected error and recognised again by the command bus.
+#[derive(Debug, thiserror::Error)]
+#[error("stream is at version {actual}, expected {expected}")]
+pub struct VersionMismatch {
+    pub expected: i64,
+    pub actual: i64,
+}
+
 enum Inner {
     Postgres(PostgresEventRepository),
     Sqlite(SqliteEventRepository),
@@ -50,6 +64,13 @@ impl ChainedRepository {
         let Some(first) = events.first() else {
             return Ok(Vec::new());
         };
+        let actual = first.sequence as i64 - 1;
+        if let Ok(Some(expected)) = EXPECTED_VERSION.try_with(|v| *v) {
+            if expected != actual {
+                let mismatch = VersionMismatch { expected, actual };
+                return Err(PersistenceError::UnknownError(Box::new(mismatch)));
+            }
+        }
         let command_id = first.metadata["command_id"].as_str().unwrap_or_default();
         let tip = self
             .store
