@@ -126,3 +126,29 @@ pub async fn a_stale_expected_version_is_refused(t: TestStore) {
     assert_eq!(accepted.version, 2);
     assert_eq!(t.store.history("counter", "c").await.unwrap().len(), 2);
 }
+
+/// `shaobao export`: one JSON object per line, in log order, with position and hash.
+pub async fn export_writes_the_log_as_json_lines(t: TestStore) {
+    let bus = bus(&t.store);
+    bus.execute("a", CounterCommand::AddThenDouble(1), &meta("1"))
+        .await
+        .unwrap();
+    bus.execute("b", CounterCommand::Add(2), &meta("2"))
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    let written = t.store.export(LogPosition::START, &mut out).await.unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!((written, lines.len()), (3, 3));
+    let log = read_all(&t.store).await;
+    for (line, event) in lines.iter().zip(&log) {
+        assert_eq!(line["position"], event.position.to_string());
+        assert_eq!(line["hash"], event.hash);
+        assert_eq!(line["event_type"], event.event_type);
+        assert_eq!(line["aggregate_id"], event.aggregate_id);
+    }
+}

@@ -44,6 +44,7 @@ on_both_stores!(
     append::migrations_are_idempotent,
     append::a_refused_command_appends_nothing,
     append::a_stale_expected_version_is_refused,
+    append::export_writes_the_log_as_json_lines,
     append::events_cannot_be_updated_or_deleted_by_accident,
     concurrency::sixteen_writers_on_one_case_never_fork_the_stream,
     idempotency::twenty_racing_identical_commands_append_one_set,

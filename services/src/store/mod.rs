@@ -7,6 +7,7 @@
 pub mod chain;
 mod connect;
 mod error;
+mod export;
 mod heads;
 pub mod log;
 mod repository;
@@ -14,6 +15,7 @@ mod sql;
 
 pub use connect::DEFAULT_DATABASE_URL;
 pub use error::StoreError;
+pub use export::ExportError;
 pub use heads::{ChainTip, RecordedCommand};
 pub use log::{LogPosition, LoggedEvent};
 pub use repository::{ChainedRepository, VersionMismatch, EXPECTED_VERSION};
