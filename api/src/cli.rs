@@ -10,6 +10,12 @@ use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
 use crate::error::Error;
 use crate::server::{shutdown_signal, Server};
 
+mod replay;
+mod token;
+
+pub use replay::{ReadModelConfig, ReplayConfig};
+pub use token::{CreateToken, TokenCommand};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "shaobao",
@@ -27,6 +33,13 @@ pub enum Command {
     Serve(ServeConfig),
     /// Apply pending database migrations and exit.
     Migrate(MigrateConfig),
+    /// Manage API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Rebuild read models from position 0 (all, or one projection), with a progress bar.
+    Replay(ReplayConfig),
+    /// Check the hash chains and that every read model equals a fresh rebuild.
+    Verify(ReadModelConfig),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -93,6 +106,9 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             Server::start(&config).await?.run(shutdown).await
         }
         Command::Migrate(config) => migrate(&config).await,
+        Command::Token(command) => token::run(command).await,
+        Command::Replay(config) => replay::replay(&config).await,
+        Command::Verify(config) => replay::verify_all(&config).await,
     }
 }
 

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use shaobao_services::org_file::OrgFileError;
 use shaobao_services::store::StoreError;
+use shaobao_services::tokens::TokenError;
 
 /// Exit code for bad configuration or usage (flags, URLs, organisation file).
 pub const EXIT_CONFIG: u8 = 2;
@@ -24,6 +25,13 @@ pub enum Error {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    /// `token create` was refused: an unknown role, a missing or misplaced scope, or a scope not
+    /// in the organisation.
+    #[error("{0}")]
+    Token(TokenError),
+    /// A rebuild or verification of the read models failed (or found differences).
+    #[error("read models: {0}")]
+    ReadModels(shaobao_projections::ProjectionError),
     /// The server stopped with an I/O error.
     #[error("server failed: {0}")]
     Serve(#[source] std::io::Error),
@@ -41,6 +49,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Org(_)
+            | Error::Token(_)
             | Error::Database {
                 source: StoreError::UnsupportedUrl(_),
                 ..

@@ -13,11 +13,17 @@ use crate::server::AppState;
 const READY_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The process is up and serving HTTP.
+#[utoipa::path(get, path = "/health/live", tag = "operations", security(()),
+    responses((status = 200, description = "`{\"status\": \"live\"}`")))]
 pub async fn live() -> Json<Value> {
     Json(json!({ "status": "live" }))
 }
 
 /// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}`, else 503.
+#[utoipa::path(get, path = "/health/ready", tag = "operations", security(()),
+    responses(
+        (status = 200, description = "`{\"status\": \"ready\", \"store\": \"postgres|sqlite\"}`"),
+        (status = 503, description = "The store does not answer")))]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let store = state.store.backend_name();
     let failure = match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {

@@ -4,30 +4,72 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::routing::get;
-use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::{middleware, Router};
 use shaobao_domain::org::Organisation;
+use shaobao_services::cases::CaseService;
+use shaobao_services::clock::{Clock, SystemClock};
 use shaobao_services::org_file::load_org;
 use shaobao_services::store::Store;
+use shaobao_services::tokens::TokenStore;
 use tokio::net::TcpListener;
 use tracing::info;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api_error::{ApiError, MAX_BODY_BYTES};
 use crate::cli::ServeConfig;
 use crate::error::Error;
-use crate::health;
+use crate::metrics::{self, Metrics};
+use crate::observe::observe;
+use crate::openapi::ApiDoc;
+use crate::{health, routes};
 
 /// What every handler can reach.
-#[derive(Clone, Debug)]
+#[derive(Clone, FromRef)]
 pub struct AppState {
     pub store: Store,
     pub org: Arc<Organisation>,
+    pub cases: Arc<CaseService>,
+    pub tokens: TokenStore,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
 }
 
-/// All routes.
+impl AppState {
+    pub fn new(store: Store, org: Arc<Organisation>, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            cases: Arc::new(CaseService::new(store.clone(), org.clone(), clock.clone())),
+            tokens: TokenStore::new(store.clone()),
+            metrics: Arc::new(Metrics::new()),
+            store,
+            org,
+            clock,
+        }
+    }
+}
+
+/// All routes: the API under `/api/v1`, its OpenAPI document and Swagger UI (`/docs`), health and
+/// metrics. Every request passes [`observe`] (request id, log line, metrics).
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/health/live", get(health::live))
-        .route("/health/ready", get(health::ready))
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", routes::api())
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
+        .routes(routes!(metrics::metrics))
+        .split_for_parts();
+    router
+        .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", openapi))
+        .nest(crate::open311::BASE_PATH, crate::open311::routes())
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            observe,
+        ))
         .with_state(state)
 }
 
@@ -48,8 +90,16 @@ pub struct Server {
 
 impl Server {
     /// Loads the organisation first (a configuration error then has no side effects), then opens
-    /// and migrates the store, then binds.
+    /// and migrates the store, then binds. Commands are stamped by the system clock.
     pub async fn start(config: &ServeConfig) -> Result<Server, Error> {
+        Server::start_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Server::start`] with commands stamped by `clock` (tests and simulations).
+    pub async fn start_with_clock(
+        config: &ServeConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Server, Error> {
         let org = load_org(config.org.as_deref(), config.sla_scale)?;
         info!(
             district = %org.district.code,
@@ -78,10 +128,7 @@ impl Server {
             Ok((listener, addr)) => Ok(Server {
                 listener,
                 addr,
-                state: AppState {
-                    store,
-                    org: Arc::new(org),
-                },
+                state: AppState::new(store, Arc::new(org), clock),
             }),
             Err(err) => {
                 store.close().await;
@@ -105,9 +152,18 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         info!("listening on {}", self.addr);
+        let state = &self.state;
+        let read_models = shaobao_projections::Projections::start(
+            state.store.clone(),
+            state.cases.clone(),
+            state.clock.clone(),
+            state.org.clone(),
+            Default::default(),
+        );
         let served = axum::serve(self.listener, app(self.state.clone()))
             .with_graceful_shutdown(shutdown)
             .await;
+        read_models.shutdown().await;
         self.state.store.close().await;
         info!("stopped");
         served.map_err(Error::Serve)

@@ -71,13 +71,19 @@ fn the_one_line(output: &Output) -> String {
 
 /// `GET path` over a fresh HTTP/1.1 connection: status and JSON body.
 fn http_get(addr: SocketAddr, path: &str) -> (u16, Value) {
+    http_get_as(addr, path, None)
+}
+
+/// `GET path` with `Authorization: Bearer <token>` when a token is given.
+fn http_get_as(addr: SocketAddr, path: &str, token: Option<&str>) -> (u16, Value) {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
+    let authorization = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{authorization}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = Vec::new();
@@ -305,6 +311,74 @@ async fn the_library_serves_in_process_on_port_zero() {
         .expect("graceful shutdown")
         .unwrap()
         .expect("clean stop");
+}
+
+// --------------------------------------------------------------------------------- tokens
+
+#[test]
+fn token_create_prints_a_token_once_that_the_server_accepts() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let create = |args: &[&str]| {
+        let mut all = vec!["token", "create", "--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        run(dir.path(), &all)
+    };
+    let created = create(&["--role", "department", "--department", "urban_management"]);
+    assert!(created.status.success(), "{created:?}");
+    let stdout = text(&created.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "only the token on stdout: {stdout:?}");
+    let token = lines[0];
+    assert!(token.starts_with("sb_") && token.len() == 3 + 64, "{token}");
+    let again = create(&["--role", "auditor"]);
+    assert_ne!(text(&again.stdout).trim(), token, "tokens are random");
+
+    let server = serve_healthy(dir.path(), &url, "sqlite");
+    let (status, org) = http_get_as(server.addr, "/api/v1/org", Some(token));
+    assert_eq!(status, 200, "{org}");
+    assert_eq!(org["departments"][0]["code"], "urban_management");
+    let forged = format!("sb_{}", "f".repeat(64));
+    let (status, body) = http_get_as(server.addr, "/api/v1/org", Some(&forged));
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (401, &json!("unauthorized"))
+    );
+    stop_cleanly(server);
+}
+
+#[test]
+fn token_create_refuses_a_scope_that_does_not_fit_with_one_line() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    for (args, expected) in [
+        (
+            &["--role", "dispatcher"][..],
+            "a dispatcher token needs --street",
+        ),
+        (
+            &["--role", "dispatcher", "--street", "atlantis"],
+            "--street \"atlantis\" is not in the organisation",
+        ),
+        (
+            &["--role", "department", "--department", "ministry_of_magic"],
+            "--department \"ministry_of_magic\" is not in the organisation",
+        ),
+        (&["--role", "volunteer"], "a volunteer token needs --member"),
+        (
+            &["--role", "hotline", "--street", "jingshan"],
+            "a hotline token takes no --street",
+        ),
+        (&["--role", "wizard"], "invalid value 'wizard'"),
+    ] {
+        let mut all = vec!["token", "create", "--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        let output = run(dir.path(), &all);
+        let line = the_one_line(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {line}");
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(output.stdout.is_empty(), "{args:?}: no token printed");
+    }
 }
 
 // ------------------------------------------------------------------------------- failures

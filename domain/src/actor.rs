@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A person or system acting under one role.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     #[serde(flatten)]
     pub role: Role,
@@ -17,6 +18,7 @@ pub struct Actor {
 
 /// A role and its scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Role {
     /// 12345 center or district center 区分中心: any case.

@@ -30,6 +30,7 @@ pub struct Organisation {
 
 /// 区 district.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct District {
     pub code: String,
@@ -37,17 +38,24 @@ pub struct District {
 }
 
 /// 街道/乡镇 street (or township).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Street {
     pub code: String,
     pub name: String,
+    /// Optional `[lat, lon]` (WGS 84, degrees) near the middle of the street's area. The file has
+    /// no boundaries, so a reported point (Open311 `lat`/`long`) goes to the nearest centre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<f64>>, min_items = 2, max_items = 2))]
+    pub centre: Option<[f64; 2]>,
     #[serde(default)]
     pub communities: Vec<Community>,
 }
 
 /// 社区 community, divided into 网格 grids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Community {
     pub code: String,
@@ -58,6 +66,7 @@ pub struct Community {
 
 /// 委办局 functional department or utility company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Department {
     pub code: String,
@@ -66,6 +75,7 @@ pub struct Department {
 
 /// 诉求分类 request category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     pub code: String,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Urgency of a case (紧急程度), which selects the SLA column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// 紧急 emergency
@@ -59,6 +60,7 @@ impl FromStr for Urgency {
 
 /// Kind of whistle (哨): how hard the street pulls the departments in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WhistleKind {
     /// 日常哨 routine

@@ -31,6 +31,7 @@ pub struct RecordVisit {
 
 /// Something a visit found that needs a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     pub category: String,

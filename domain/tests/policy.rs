@@ -957,6 +957,68 @@ fn sla_scale_one_is_identity_and_bad_factors_are_refused() {
     }
 }
 
+// ------------------------------------------------------------------------------ street centres
+
+#[test]
+fn sample_streets_have_centres_inside_dongcheng() {
+    for street in &sample().streets {
+        let [lat, lon] = street
+            .centre
+            .unwrap_or_else(|| panic!("{} has no centre", street.code));
+        // Dongcheng lies roughly within 39.85–39.99 N, 116.37–116.45 E.
+        assert!((39.85..39.99).contains(&lat), "{}: {lat}", street.code);
+        assert!((116.37..116.45).contains(&lon), "{}: {lon}", street.code);
+    }
+}
+
+#[test]
+fn street_centre_is_optional_and_read_as_lat_lon() {
+    let org = Organisation::from_toml_str(&mini()).unwrap();
+    assert_eq!(org.streets[0].centre, None);
+    let text = mini_with(
+        r#"name = "一街道""#,
+        "name = \"一街道\"\ncentre = [39.93, 116.40]",
+    );
+    let org = Organisation::from_toml_str(&text).unwrap();
+    assert_eq!(org.streets[0].centre, Some([39.93, 116.40]));
+    assert_eq!(org.streets[1].centre, None);
+    // Written back only where present.
+    let written = org.to_toml_string().unwrap();
+    assert_eq!(written.matches("centre").count(), 1, "{written}");
+    assert_eq!(Organisation::from_toml_str(&written).unwrap(), org);
+}
+
+#[test]
+fn street_centre_out_of_range_is_refused_by_key() {
+    for (centre, message) in [
+        ("[90.5, 116.4]", "latitude 90.5 is outside -90..90"),
+        ("[-91, 116.4]", "latitude -91 is outside -90..90"),
+        ("[39.9, 180.01]", "longitude 180.01 is outside -180..180"),
+        ("[nan, 116.4]", "latitude NaN is outside -90..90"),
+        ("[39.9, inf]", "longitude inf is outside -180..180"),
+    ] {
+        let text = mini_with(
+            r#"name = "二街道""#,
+            &format!("name = \"二街道\"\ncentre = {centre}"),
+        );
+        let err = Organisation::from_toml_str(&text).unwrap_err();
+        assert_eq!(err.key(), Some("streets[1].centre"), "{centre}: {err}");
+        assert!(err.to_string().contains(message), "{centre}: {err}");
+    }
+    // Not a pair: a shape error, with its line.
+    for centre in ["[39.9]", "[39.9, 116.4, 10.0]", r#""39.9,116.4""#] {
+        let text = mini_with(
+            r#"name = "二街道""#,
+            &format!("name = \"二街道\"\ncentre = {centre}"),
+        );
+        let err = Organisation::from_toml_str(&text).unwrap_err();
+        assert!(
+            matches!(&err, OrgError::Syntax(m) if m.contains("line")),
+            "{centre}: {err}"
+        );
+    }
+}
+
 // ------------------------------------------------------------------------------ round trips
 
 #[test]

@@ -32,6 +32,7 @@ pub struct Request {
 
 /// A visit's details as submitted (DESIGN §6 `POST /visits`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VisitReport {
     pub street: String,
@@ -69,6 +70,9 @@ pub struct CaseService {
     store: Store,
     org: Arc<Organisation>,
     clock: Arc<dyn Clock>,
+    /// Bumped after every command that appended events, so in-process catch-up projectors wake
+    /// at once (SQLite has no NOTIFY).
+    commits: tokio::sync::watch::Sender<u64>,
 }
 
 /// Namespace for ids derived from idempotency keys (a fixed random UUID).
@@ -82,6 +86,18 @@ impl CaseService {
             store,
             org,
             clock,
+            commits: tokio::sync::watch::Sender::new(0),
+        }
+    }
+
+    /// Changes after every command that appended events.
+    pub fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commits.subscribe()
+    }
+
+    fn committed<T>(&self, outcome: &Result<CommandOutcome, T>) {
+        if outcome.as_ref().is_ok_and(|o| !o.repeated) {
+            self.commits.send_modify(|n| *n += 1);
         }
     }
 
@@ -116,7 +132,9 @@ impl CaseService {
     ) -> Result<CommandOutcome, CaseCommandError> {
         let meta = self.meta(actor, &action, request);
         let command = CaseCommand::new(actor.clone(), self.clock.now(), action);
-        self.cases.execute(case_id, command, &meta).await
+        let outcome = self.cases.execute(case_id, command, &meta).await;
+        self.committed(&outcome);
+        outcome
     }
 
     /// Records a household visit, then opens one case per finding (`source = household_visit`,
@@ -143,11 +161,9 @@ impl CaseService {
             findings: report.findings.clone(),
             case_ids: case_ids.clone(),
         };
-        let visit = self
-            .visits
-            .execute(&visit_id, command, &meta)
-            .await
-            .map_err(VisitFailure::Visit)?;
+        let visit = self.visits.execute(&visit_id, command, &meta).await;
+        self.committed(&visit);
+        let visit = visit.map_err(VisitFailure::Visit)?;
         let mut cases = Vec::with_capacity(case_ids.len());
         for (i, (finding, case_id)) in report.findings.into_iter().zip(&case_ids).enumerate() {
             let open = finding_case(&report.street, &report.community, &visit_id, i, finding);

@@ -13,7 +13,8 @@ use thiserror::Error;
 use tokio::sync::Mutex;
 
 use crate::store::{
-    ChainedRepository, LogPosition, Store, StoreError, VersionMismatch, EXPECTED_VERSION,
+    AlreadyRecorded, ChainedRepository, CommandScope, LogPosition, Store, StoreError,
+    VersionMismatch, COMMAND,
 };
 
 /// Who sent a command and why, recorded in every event it produces (DESIGN §3).
@@ -111,7 +112,7 @@ where
     A::Command: Clone,
 {
     pub fn new(store: Store, services: A::Services) -> Self {
-        let repo = ChainedRepository::new(store.clone());
+        let repo = ChainedRepository::new(&store);
         let cqrs = CqrsFramework::new(PersistedEventStore::new_event_store(repo), vec![], services);
         CommandBus {
             cqrs,
@@ -138,37 +139,28 @@ where
     ) -> Result<CommandOutcome, CommandError<A::Error>> {
         let _queued = self.stream_lock(id).lock().await;
         for attempt in 0..self.max_attempts {
-            if let Some(outcome) = self.recorded(id, meta).await? {
-                return Ok(outcome);
-            }
+            let scope = CommandScope::new(&meta.command_id, meta.expected_version);
             let run = self
                 .cqrs
                 .execute_with_metadata(id, command.clone(), meta.to_metadata());
-            let result = EXPECTED_VERSION.scope(meta.expected_version, run).await;
-            match result {
-                Ok(()) => {
-                    return self
-                        .recorded(id, meta)
-                        .await?
-                        .map(|o| CommandOutcome {
-                            repeated: false,
-                            ..o
-                        })
-                        .ok_or_else(|| CommandError::Store("command recorded no events".into()))
-                }
+            match COMMAND.scope(scope, run).await {
+                Ok(()) => return self.outcome(id, meta, false).await,
                 Err(AggregateError::AggregateConflict) => back_off(attempt).await,
                 Err(AggregateError::UserError(e)) => return Err(CommandError::Domain(e)),
                 Err(AggregateError::DatabaseConnectionError(e)) => {
                     return Err(CommandError::Unavailable(e.to_string()))
                 }
                 Err(AggregateError::UnexpectedError(e)) => {
+                    if e.downcast_ref::<AlreadyRecorded>().is_some() {
+                        return self.outcome(id, meta, true).await;
+                    }
                     return Err(match e.downcast_ref::<VersionMismatch>() {
                         Some(m) => CommandError::VersionMismatch {
                             expected: m.expected,
                             actual: m.actual,
                         },
                         None => CommandError::Store(e.to_string()),
-                    })
+                    });
                 }
                 Err(other) => return Err(CommandError::Store(other.to_string())),
             }
@@ -184,27 +176,27 @@ where
         &self.stream_locks[hasher.finish() as usize % self.stream_locks.len()]
     }
 
-    async fn recorded(
+    /// Where the command `meta` names left the stream: just now, or (`repeated`) the first time.
+    async fn outcome(
         &self,
         id: &str,
         meta: &CommandMeta,
-    ) -> Result<Option<CommandOutcome>, CommandError<A::Error>> {
-        let Some(recorded) = self
+        repeated: bool,
+    ) -> Result<CommandOutcome, CommandError<A::Error>> {
+        let recorded = self
             .store
             .recorded_command(A::TYPE, id, &meta.command_id)
             .await?
-        else {
-            return Ok(None);
-        };
+            .ok_or_else(|| CommandError::Store("command recorded no events".into()))?;
         if recorded.request_hash.as_deref() != Some(meta.request_hash.as_str()) {
             return Err(CommandError::KeyReused(meta.command_id.clone()));
         }
-        Ok(Some(CommandOutcome {
+        Ok(CommandOutcome {
             aggregate_id: id.to_string(),
             version: recorded.version,
             position: recorded.position,
-            repeated: true,
-        }))
+            repeated,
+        })
     }
 }
 

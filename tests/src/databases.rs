@@ -15,7 +15,8 @@ pub fn postgres_url() -> String {
     std::env::var("SHAOBAO_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into())
 }
 
-fn in_ci() -> bool {
+/// Under CI a test must fail, never skip, when a service it needs is missing.
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 

@@ -1,5 +1,8 @@
-//! Test support shared by the workspace's integration tests: fresh databases on both stores, and
-//! a minimal aggregate for exercising the store without the case domain.
+//! Test support shared by the workspace's integration tests: fresh databases on both stores, a
+//! minimal aggregate for exercising the store without the case domain, and the real HTTP server
+//! on a random port (`app`).
 
+pub mod app;
 pub mod counter;
 pub mod databases;
+pub mod nats;

@@ -136,6 +136,7 @@ pub async fn export_writes_the_log_as_json_lines(t: TestStore) {
     bus.execute("b", CounterCommand::Add(2), &meta("2"))
         .await
         .unwrap();
+    let log = read_all(&t.store).await; // waits until other tests' open transactions let it see
     let mut out = Vec::new();
     let written = t.store.export(LogPosition::START, &mut out).await.unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8(out)
@@ -144,7 +145,6 @@ pub async fn export_writes_the_log_as_json_lines(t: TestStore) {
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
     assert_eq!((written, lines.len()), (3, 3));
-    let log = read_all(&t.store).await;
     for (line, event) in lines.iter().zip(&log) {
         assert_eq!(line["position"], event.position.to_string());
         assert_eq!(line["hash"], event.hash);

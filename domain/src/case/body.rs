@@ -10,6 +10,7 @@ use crate::sla::{Urgency, WhistleKind};
 
 /// Open a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OpenCase {
     pub channel: Channel,
@@ -29,6 +30,7 @@ pub struct OpenCase {
 
 /// An optional free-text note (answer, close, unpark).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     #[serde(default)]
@@ -37,6 +39,7 @@ pub struct Note {
 
 /// A required reason (reopen, exclusion).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
     pub reason: String,
@@ -44,6 +47,7 @@ pub struct Reason {
 
 /// Dispatch to a street or a department, with optional co-units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dispatch {
     pub unit: Unit,
@@ -53,6 +57,7 @@ pub struct Dispatch {
 
 /// The handling unit contacted the requester.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub channel: ContactChannel,
@@ -62,6 +67,7 @@ pub struct Contact {
 
 /// Hand the case back (return).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnCase {
     pub reason: ReturnReason,
@@ -70,6 +76,7 @@ pub struct ReturnCase {
 
 /// The decision on a pending return, or the ruling on a dispute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnDecision {
     pub decision: ReturnVerdict,
@@ -84,6 +91,7 @@ pub struct ReturnDecision {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnVerdict {
     Approve,
@@ -105,6 +113,7 @@ impl ReturnVerdict {
 
 /// Blow a whistle: summon departments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BlowWhistle {
     pub kind: WhistleKind,
@@ -115,6 +124,7 @@ pub struct BlowWhistle {
 
 /// One department to summon, and its part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Summons {
     pub department: String,
@@ -123,6 +133,7 @@ pub struct Summons {
 
 /// Publish a task for volunteers or units to claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PublishTask {
     pub title: String,
@@ -132,6 +143,7 @@ pub struct PublishTask {
 
 /// A progress note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     pub note: String,
@@ -141,6 +153,7 @@ pub struct Progress {
 
 /// Ask to move the resolve deadline to `until`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequestExtension {
     pub until: DateTime<Utc>,
@@ -148,6 +161,7 @@ pub struct RequestExtension {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DecideExtension {
     pub approve: bool,
@@ -157,6 +171,7 @@ pub struct DecideExtension {
 
 /// The handling unit reports the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubmitResolution {
     pub outcome: Outcome,
@@ -168,6 +183,7 @@ pub struct SubmitResolution {
 
 /// The dispatching party checks the resolution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Verify {
     pub accepted: bool,
@@ -177,6 +193,7 @@ pub struct Verify {
 
 /// One callback attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Callback {
     pub reached: bool,
@@ -190,6 +207,7 @@ pub struct Callback {
 
 /// Park until a review date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Park {
     pub reason: ParkReason,

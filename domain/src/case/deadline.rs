@@ -18,6 +18,7 @@ use crate::sla::Timer;
 /// Which deadline: `"sign"`, `"contact"`, `"resolve"`, `"callback"`, or
 /// `{"report_in": {"no": 1, "department": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineRef {
     Sign,
@@ -29,6 +30,7 @@ pub enum DeadlineRef {
 
 /// A step of the breach ladder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineStep {
     Approaching,
@@ -52,6 +54,7 @@ impl fmt::Display for DeadlineStep {
 
 /// Supervision level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SupervisionLevel {
     District,
@@ -60,6 +63,7 @@ pub enum SupervisionLevel {
 
 /// One recorded step for one deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineAlert {
     pub deadline: DeadlineRef,
     pub due_at: DateTime<Utc>,

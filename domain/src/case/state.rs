@@ -13,6 +13,7 @@ use crate::sla::Urgency;
 
 /// Main states (DESIGN §3), serialized by their DESIGN names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// Opened, not (or no longer) dispatched.
@@ -104,6 +105,7 @@ pub struct Case {
 
 /// What was recorded at intake.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Intake {
     pub channel: Channel,
     pub kind: CaseKind,
@@ -118,6 +120,7 @@ pub struct Intake {
 
 /// One clock: when it is due and when (if ever) it was met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Clock {
     pub due_at: DateTime<Utc>,
     pub met_at: Option<DateTime<Utc>>,
@@ -143,6 +146,7 @@ impl Clock {
 
 /// The case's clocks (report-in clocks live on the whistles).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadlines {
     /// Sign for, after dispatch.
     pub sign: Option<Clock>,
@@ -158,6 +162,7 @@ pub struct Deadlines {
 
 /// A return waiting for its decision (or ruling).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingReturn {
     pub unit: Unit,
     pub reason: ReturnReason,
@@ -168,6 +173,7 @@ pub struct PendingReturn {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Extension {
     /// The `until` of a request waiting for its decision.
     pub pending_until: Option<DateTime<Utc>>,
@@ -175,6 +181,7 @@ pub struct Extension {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resolution {
     pub outcome: Outcome,
     pub summary: String,
@@ -185,6 +192,7 @@ pub struct Resolution {
 
 /// Callbacks since the resolution was accepted (reset by a reopen).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Callbacks {
     pub attempts: u32,
     pub unreached_in_row: u32,
@@ -196,6 +204,7 @@ pub struct Callbacks {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closure {
     pub at: DateTime<Utc>,
     pub reopen_until: DateTime<Utc>,
@@ -203,6 +212,7 @@ pub struct Closure {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Parking {
     pub reason: ParkReason,
     pub review_at: DateTime<Utc>,

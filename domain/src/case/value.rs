@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the request reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Hotline,
@@ -16,6 +17,7 @@ pub enum Channel {
 
 /// What the requester wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 咨询 consultation: may be answered at intake.
@@ -32,6 +34,7 @@ pub enum CaseKind {
 
 /// Where the case is (DESIGN §2: street → community → grid).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     pub street: String,
@@ -63,6 +66,7 @@ impl Location {
 
 /// 诉求人 the requester.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Requester {
     pub name: String,
@@ -72,6 +76,7 @@ pub struct Requester {
 /// The household visit finding a case came from. `finding` is the zero-based index into
 /// the visit's findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitLink {
     pub visit_id: String,
     pub finding: u32,
@@ -79,6 +84,7 @@ pub struct VisitLink {
 
 /// A unit a case can be dispatched to: `{"street": code}` or `{"department": code}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Street(String),
@@ -88,6 +94,7 @@ pub enum Unit {
 /// Who dispatched the case: `"hotline"` or `{"street": code}`. Decides who verifies and who decides
 /// returns and extensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dispatcher {
     Hotline,
@@ -96,6 +103,7 @@ pub enum Dispatcher {
 
 /// How the handling unit reached the requester.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactChannel {
     Phone,
@@ -105,6 +113,7 @@ pub enum ContactChannel {
 
 /// Why a handling unit hands a case back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnReason {
     WrongJurisdiction,
@@ -115,6 +124,7 @@ pub enum ReturnReason {
 
 /// A summoned department's part in a whistle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WhistleRole {
     /// 主办 lead
@@ -125,6 +135,7 @@ pub enum WhistleRole {
 
 /// How a department reported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportInMode {
     OnSite,
@@ -134,6 +145,7 @@ pub enum ReportInMode {
 
 /// The street's rating of a department after a whistle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
     Good,
@@ -143,6 +155,7 @@ pub enum Rating {
 
 /// What a published task asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
     Practical,
@@ -153,6 +166,7 @@ pub enum TaskKind {
 
 /// The handling unit's verdict on its own work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Resolved,
@@ -162,6 +176,7 @@ pub enum Outcome {
 
 /// The requester's satisfaction at callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     Satisfied,
@@ -171,6 +186,7 @@ pub enum Satisfaction {
 
 /// Why a case is parked: it waits on something outside the handling unit's power.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ParkReason {
     Policy,

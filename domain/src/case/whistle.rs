@@ -19,6 +19,7 @@ use crate::sla::{Timer, WhistleKind};
 
 /// One whistle on a case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Whistle {
     pub no: u32,
     pub kind: WhistleKind,
@@ -30,6 +31,7 @@ pub struct Whistle {
 
 /// One summoned department's part in a whistle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WhistleDepartment {
     pub department: String,
     pub role: WhistleRole,
@@ -44,6 +46,7 @@ pub struct WhistleDepartment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DepartmentStatus {
     Summoned,
@@ -55,6 +58,7 @@ pub enum DepartmentStatus {
 
 /// What a department reported doing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionReport {
     pub summary: String,
     pub evidence: Vec<String>,

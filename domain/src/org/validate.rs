@@ -36,6 +36,9 @@ impl TryFrom<OrgFile> for Organisation {
             let at = format!("streets[{i}]");
             streets.code(&s.code, &at, "street")?;
             check_name(&key(&at, "name"), &s.name)?;
+            if let Some(centre) = s.centre {
+                check_centre(&key(&at, "centre"), centre)?;
+            }
             for (j, c) in s.communities.iter().enumerate() {
                 let at = format!("{at}.communities[{j}]");
                 communities.code(&c.code, &at, "community")?;
@@ -215,6 +218,19 @@ fn check_code(at: &str, code: &str) -> Result<()> {
             .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
     if !ok {
         let msg = format!("invalid code \"{code}\" (use ASCII letters, digits, '_', '-' or '.')");
+        return Err(OrgError::invalid(at, msg));
+    }
+    Ok(())
+}
+
+/// `[lat, lon]` in degrees: latitude within ±90, longitude within ±180.
+fn check_centre(at: &str, [lat, lon]: [f64; 2]) -> Result<()> {
+    if !(-90.0..=90.0).contains(&lat) {
+        let msg = format!("latitude {lat} is outside -90..90 (write [lat, lon])");
+        return Err(OrgError::invalid(at, msg));
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        let msg = format!("longitude {lon} is outside -180..180 (write [lat, lon])");
         return Err(OrgError::invalid(at, msg));
     }
     Ok(())

@@ -1,19 +1,9 @@
-//! Small lookups the command path and the verifier need: an event's hash, a recorded command,
-//! stream heads.
+//! Small lookups the command path and the verifier need: a recorded command, stream heads.
 
 use std::collections::HashMap;
 
-use super::chain::GENESIS;
 use super::sql::with_pool;
 use super::{LogPosition, Store, StoreError};
-
-/// See [`Store::chain_tip`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainTip {
-    /// `None` if the event is missing: someone else changed the stream under us.
-    pub previous_hash: Option<String>,
-    pub command_seen: bool,
-}
 
 /// Where a stored command left its stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,46 +17,6 @@ pub struct RecordedCommand {
 }
 
 impl Store {
-    /// What an append needs to know, read after the stream was loaded: the hash of event
-    /// `sequence` (the genesis hash for 0) and whether `command_id` already wrote to the stream.
-    ///
-    /// Checking the command id here, not only before loading, closes the race where a twin request
-    /// commits between our first check and our load: we would decide on state that already holds
-    /// its events and append them a second time.
-    pub async fn chain_tip(
-        &self,
-        aggregate_type: &str,
-        aggregate_id: &str,
-        sequence: i64,
-        command_id: &str,
-    ) -> Result<ChainTip, StoreError> {
-        let sql = self.sql(
-            "SELECT
-               (SELECT {meta:hash} FROM events
-                 WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3),
-               EXISTS (SELECT 1 FROM events
-                 WHERE aggregate_type = $1 AND aggregate_id = $2 AND {meta:command_id} = $4)",
-        );
-        let (hash, command_seen): (Option<String>, bool) = with_pool!(self, pool => {
-            sqlx::query_as(&sql)
-                .bind(aggregate_type)
-                .bind(aggregate_id)
-                .bind(sequence)
-                .bind(command_id)
-                .fetch_one(pool)
-                .await?
-        });
-        let previous_hash = if sequence == 0 {
-            Some(GENESIS.to_string())
-        } else {
-            hash
-        };
-        Ok(ChainTip {
-            previous_hash,
-            command_seen,
-        })
-    }
-
     /// The last event written by `command_id` on this stream, if that command was recorded.
     pub async fn recorded_command(
         &self,

@@ -5,20 +5,22 @@
 //! migrations.
 
 pub mod chain;
+mod command_scope;
 mod connect;
 mod error;
 mod export;
 mod heads;
 pub mod log;
 mod repository;
-mod sql;
+pub(crate) mod sql;
 
+pub use command_scope::{AlreadyRecorded, CommandScope, VersionMismatch, COMMAND};
 pub use connect::DEFAULT_DATABASE_URL;
 pub use error::StoreError;
 pub use export::ExportError;
-pub use heads::{ChainTip, RecordedCommand};
+pub use heads::RecordedCommand;
 pub use log::{LogPosition, LoggedEvent};
-pub use repository::{ChainedRepository, VersionMismatch, EXPECTED_VERSION};
+pub use repository::ChainedRepository;
 
 use sqlx::{PgPool, SqlitePool};
 

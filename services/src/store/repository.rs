@@ -1,6 +1,7 @@
 //! The seam between cqrs-es and the store: postgres-es / sqlite-es do the loading and the insert
-//! transaction; this wrapper chains each new event's hash into its metadata first, and turns
-//! SQLite's unique-violation and busy errors into what cqrs-es understands.
+//! transaction; this wrapper notes what the load saw (see [`super::command_scope`]), chains each
+//! new event's hash into its metadata, and turns SQLite's unique-violation and busy errors into
+//! what cqrs-es understands.
 
 use cqrs_es::persist::{
     PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot,
@@ -11,21 +12,8 @@ use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
 
 use super::chain::{self, Link};
+use super::command_scope::COMMAND;
 use super::Store;
-
-tokio::task_local! {
-    /// The version a command was decided against must be this (`If-Match`), checked where the
-    /// loaded version is known for certain: the first new event's sequence minus one.
-    pub static EXPECTED_VERSION: Option<i64>;
-}
-
-/// Carried through cqrs-es as an unexpected error and recognised again by the command bus.
-#[derive(Debug, thiserror::Error)]
-#[error("stream is at version {actual}, expected {expected}")]
-pub struct VersionMismatch {
-    pub expected: i64,
-    pub actual: i64,
-}
 
 enum Inner {
     Postgres(PostgresEventRepository),
@@ -35,7 +23,6 @@ enum Inner {
 /// A [`PersistedEventRepository`] that hash-chains every stream.
 pub struct ChainedRepository {
     inner: Inner,
-    store: Store,
 }
 
 macro_rules! delegate {
@@ -48,48 +35,27 @@ macro_rules! delegate {
 }
 
 impl ChainedRepository {
-    pub fn new(store: Store) -> Self {
-        let inner = match &store {
+    /// Only the command bus appends: it runs every command inside a [`COMMAND`] scope.
+    pub(crate) fn new(store: &Store) -> Self {
+        let inner = match store {
             Store::Postgres(pool) => Inner::Postgres(PostgresEventRepository::new(pool.clone())),
             Store::Sqlite(pool) => Inner::Sqlite(SqliteEventRepository::new(pool.clone())),
         };
-        ChainedRepository { inner, store }
+        ChainedRepository { inner }
     }
 
-    /// The events with `hash` added to each one's metadata, chained on the stream's last hash.
-    async fn chain<A: Aggregate>(
-        &self,
-        events: &[SerializedEvent],
-    ) -> Result<Vec<SerializedEvent>, PersistenceError> {
+    /// The events with `hash` added to each one's metadata, chained on the hash of the stream's
+    /// tip as the command's load saw it (after checking `If-Match` against that same load).
+    fn chain(&self, events: &[SerializedEvent]) -> Result<Vec<SerializedEvent>, PersistenceError> {
         let Some(first) = events.first() else {
             return Ok(Vec::new());
         };
         let actual = first.sequence as i64 - 1;
-        if let Ok(Some(expected)) = EXPECTED_VERSION.try_with(|v| *v) {
-            if expected != actual {
-                let mismatch = VersionMismatch { expected, actual };
-                return Err(PersistenceError::UnknownError(Box::new(mismatch)));
-            }
-        }
-        let command_id = first.metadata["command_id"].as_str().unwrap_or_default();
-        let tip = self
-            .store
-            .chain_tip(
-                A::TYPE,
-                &first.aggregate_id,
-                first.sequence as i64 - 1,
-                command_id,
-            )
-            .await
-            .map_err(|e| PersistenceError::ConnectionError(Box::new(e)))?;
-        // Either way another writer got there first: cqrs-es reports a conflict, and the command
-        // bus reloads (and, for a twin request, finds the recorded outcome).
-        if tip.command_seen {
-            return Err(PersistenceError::OptimisticLockError);
-        }
-        let mut previous = tip
-            .previous_hash
-            .ok_or(PersistenceError::OptimisticLockError)?;
+        let mut previous = COMMAND
+            .try_with(|scope| scope.previous_hash(actual))
+            .map_err(|_| unexpected("events appended outside a command"))?
+            .map_err(|mismatch| PersistenceError::UnknownError(Box::new(mismatch)))?
+            .ok_or_else(|| unexpected("events appended before the stream was loaded"))?;
         events
             .iter()
             .map(|event| {
@@ -151,8 +117,16 @@ impl PersistedEventRepository for ChainedRepository {
         &self,
         aggregate_id: &str,
     ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-        delegate!(self, repo => repo.get_events::<A>(aggregate_id).await)
+        let events = delegate!(self, repo => repo.get_events::<A>(aggregate_id).await)?;
+        let seen = COMMAND.try_with(|scope| scope.observe(&events));
+        if let Ok(Err(already)) = seen {
+            return Err(PersistenceError::UnknownError(Box::new(already)));
+        }
+        Ok(events)
     }
+
+    /// Only the snapshot path calls this, and the command bus does not snapshot: the command-id
+    /// check in [`Self::get_events`] needs the whole stream.
 
     async fn get_last_events<A: Aggregate>(
         &self,
@@ -174,7 +148,7 @@ impl PersistedEventRepository for ChainedRepository {
         events: &[SerializedEvent],
         snapshot_update: Option<(String, Value, usize)>,
     ) -> Result<(), PersistenceError> {
-        let chained = self.chain::<A>(events).await?;
+        let chained = self.chain(events)?;
         match &self.inner {
             Inner::Postgres(repo) => repo.persist::<A>(&chained, snapshot_update).await,
             Inner::Sqlite(repo) => repo

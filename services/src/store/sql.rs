@@ -4,7 +4,9 @@
 
 use super::Store;
 
-/// Runs `$body` with `$pool` bound to whichever pool the store holds.
+/// Runs `$body` with `$pool` bound to whichever pool the store holds. Exported so the read-model
+/// crate writes its queries once for both backends too.
+#[macro_export]
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
@@ -13,7 +15,7 @@ macro_rules! with_pool {
         }
     };
 }
-pub(crate) use with_pool;
+pub(crate) use crate::with_pool;
 
 const PG_COLUMNS: &str = "position, transaction_id::text AS tx, aggregate_type, aggregate_id, \
      sequence, event_type, event_version, payload::text AS payload, metadata::text AS metadata";

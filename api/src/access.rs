@@ -1,0 +1,107 @@
+//! What each role's token may attempt and read over HTTP (DESIGN §1).
+//!
+//! These are coarse gates only. Whether an actor may do something to *this* case (the handling
+//! unit signs, the summoned department reports in, the case's street whistles) is the domain's
+//! decision, and comes back as a 403 from it.
+
+use shaobao_domain::case::{TaskAction, TaskStatus, Unit};
+use shaobao_domain::{Actor, Case, CaseAction, Role};
+
+use crate::api_error::ApiError;
+
+/// Auditors and admins never write; the deadline service has no token.
+pub fn require_writer(actor: &Actor) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Auditor | Role::Admin | Role::System => Err(forbidden(actor, "write")),
+        _ => Ok(()),
+    }
+}
+
+/// On an existing case, intake apps do nothing and volunteers only claim and complete tasks.
+/// (Who may open cases and record visits is the domain's decision alone.)
+pub fn require_may_attempt(actor: &Actor, action: &CaseAction) -> Result<(), ApiError> {
+    let allowed = match actor.role {
+        Role::Auditor | Role::Admin | Role::System | Role::Intake => false,
+        Role::Volunteer { .. } => matches!(
+            action,
+            CaseAction::Task {
+                action: TaskAction::Claim | TaskAction::Complete { .. },
+                ..
+            }
+        ),
+        Role::Hotline | Role::Dispatcher { .. } | Role::Department { .. } => true,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(forbidden(actor, action.name()))
+    }
+}
+
+/// The global event feed is for auditors and admins.
+pub fn require_feed_reader(actor: &Actor) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Auditor | Role::Admin => Ok(()),
+        _ => Err(forbidden(actor, "read the global event feed")),
+    }
+}
+
+/// Whether `actor` may read `case` (its state, history and past versions):
+/// - hotline, auditor, admin: every case (admins read the whole feed anyway);
+/// - dispatcher: cases located in its street or dispatched to it (as handling unit or co-unit);
+/// - department: cases dispatched to it, cases with a whistle summoning it, cases with a task it
+///   claimed;
+/// - volunteer: cases with a task still open for claiming, or one it claimed;
+/// - intake: none (resident apps read public status through Open311).
+pub fn require_may_read(actor: &Actor, case: &Case) -> Result<(), ApiError> {
+    let allowed = match &actor.role {
+        Role::Hotline | Role::Auditor | Role::Admin => true,
+        Role::Dispatcher { street } => {
+            case.street() == Some(street.as_str()) || serves(case, &Unit::Street(street.clone()))
+        }
+        Role::Department { department } => {
+            serves(case, &Unit::Department(department.clone()))
+                || case
+                    .whistles()
+                    .iter()
+                    .any(|w| w.department(department).is_some())
+                || claimed_by(case, actor)
+        }
+        Role::Volunteer { .. } => {
+            case.tasks().iter().any(|t| t.status == TaskStatus::Open) || claimed_by(case, actor)
+        }
+        Role::Intake | Role::System => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(forbidden(actor, "read this case"))
+    }
+}
+
+/// Departments and volunteers see the requester's name and phone masked.
+pub fn sees_requester(actor: &Actor) -> bool {
+    !matches!(actor.role, Role::Department { .. } | Role::Volunteer { .. })
+}
+
+fn serves(case: &Case, unit: &Unit) -> bool {
+    case.handling_unit() == Some(unit) || case.co_units().contains(unit)
+}
+
+fn claimed_by(case: &Case, actor: &Actor) -> bool {
+    case.tasks()
+        .iter()
+        .any(|t| t.claimant.as_ref().is_some_and(|c| c.role == actor.role))
+}
+
+fn forbidden(actor: &Actor, what: &str) -> ApiError {
+    let scope = match &actor.role {
+        Role::Dispatcher { street } => format!(" of street `{street}`"),
+        Role::Department { department } => format!(" `{department}`"),
+        _ => String::new(),
+    };
+    ApiError::Forbidden(format!(
+        "a {}{scope} token may not {what}",
+        actor.role.name()
+    ))
+}

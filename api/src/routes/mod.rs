@@ -1,0 +1,24 @@
+//! The `/api/v1` routes, one module per resource. A module exposes `routes()`, and is registered
+//! with one line in [`api`]; its `#[utoipa::path]` handlers land in the OpenAPI document.
+
+mod cases;
+mod commands;
+mod feed;
+mod intake;
+mod org;
+mod reads;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::server::AppState;
+
+/// Everything under `/api/v1`.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(intake::routes())
+        .merge(commands::routes())
+        .merge(cases::routes())
+        .merge(feed::routes())
+        .merge(org::routes())
+        .merge(reads::routes())
+}

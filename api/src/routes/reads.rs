@@ -1,0 +1,348 @@
+//! The read models over HTTP (DESIGN §6): street queue, department inbox, alerts, statistics,
+//! rankings, case search and the volunteer board. Scoped per role: a dispatcher reads its street,
+//! a department its inbox, hotline, auditor and admin everything. Every read takes
+//! `min_position=TOKEN` and first waits (at most 5 s, then 503) until the read models have caught
+//! up with that write.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shaobao_domain::{Actor, Role};
+use shaobao_projections::models::deadlines::{self, AlertFilter};
+use shaobao_projections::models::search::{self, CaseFilter};
+use shaobao_projections::models::statistics::{self, GroupBy, StatsError, Weights};
+use shaobao_projections::models::{inbox, queue, volunteers};
+use shaobao_projections::page::ListError;
+use shaobao_projections::runtime::wait_for;
+use shaobao_projections::PageRequest;
+use shaobao_services::store::LogPosition;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api_error::ApiError;
+use crate::auth::Caller;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::ReadErrors;
+use crate::server::AppState;
+
+/// How long a read waits for `min_position` before answering 503.
+const CATCH_UP: Duration = Duration::from_secs(5);
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(street_queue))
+        .routes(routes!(department_inbox))
+        .routes(routes!(alerts))
+        .routes(routes!(stats))
+        .routes(routes!(rankings))
+        .routes(routes!(search_cases))
+        .routes(routes!(volunteer_board))
+}
+
+/// Paging and read-your-writes, common to every list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// The `next` token of the previous page.
+    page: Option<String>,
+    /// At most this many items (default 50, at most 500).
+    limit: Option<u32>,
+    /// A command's `position`: wait until the read models include it.
+    min_position: Option<String>,
+}
+
+impl ListQuery {
+    fn page(&self) -> PageRequest {
+        PageRequest {
+            after: self.page.clone(),
+            limit: self.limit.unwrap_or(50),
+        }
+    }
+}
+
+async fn caught_up(state: &AppState, min_position: &Option<String>) -> Result<(), ApiError> {
+    let Some(token) = min_position else {
+        return Ok(());
+    };
+    let position: LogPosition = token
+        .parse()
+        .map_err(|e| ApiError::bad_request("invalid_query", "min_position", format!("{e}")))?;
+    wait_for(&state.store, position, CATCH_UP)
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))
+}
+
+fn list_error(err: ListError) -> ApiError {
+    match err {
+        ListError::Token(e) => ApiError::bad_request("invalid_query", "page", e.to_string()),
+        ListError::Store(e) => e.into(),
+    }
+}
+
+fn forbidden(what: &str) -> ApiError {
+    ApiError::Forbidden(format!("this token may not read {what}"))
+}
+
+fn reads_everything(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Hotline | Role::Auditor | Role::Admin)
+}
+
+fn to_json(value: impl serde::Serialize) -> Json<Value> {
+    Json(serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// Open cases located in the street, soonest deadline first.
+#[utoipa::path(get, path = "/streets/{street}/queue", tag = "read models",
+    params(("street" = String, Path, description = "Street code"), ListQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn street_queue(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(street): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if !(reads_everything(&actor) || actor.street() == Some(street.as_str())) {
+        return Err(forbidden("this street's queue"));
+    }
+    caught_up(&state, &query.min_position).await?;
+    let page = queue::street_queue(&state.store, &street, &query.page()).await;
+    Ok(to_json(page.map_err(list_error)?))
+}
+
+/// Cases dispatched to the department and whistles summoning it, soonest deadline first.
+#[utoipa::path(get, path = "/departments/{department}/inbox", tag = "read models",
+    params(("department" = String, Path, description = "Department code"), ListQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn department_inbox(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(department): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if !(reads_everything(&actor) || actor.department_code() == Some(department.as_str())) {
+        return Err(forbidden("this department's inbox"));
+    }
+    caught_up(&state, &query.min_position).await?;
+    let page = inbox::department_inbox(&state.store, &department, &query.page()).await;
+    Ok(to_json(page.map_err(list_error)?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct AlertQuery {
+    street: Option<String>,
+    department: Option<String>,
+    page: Option<String>,
+    limit: Option<u32>,
+    min_position: Option<String>,
+}
+
+/// Approaching and breached deadlines still running, newest first. A dispatcher sees its street's,
+/// a department its own.
+#[utoipa::path(get, path = "/alerts", tag = "read models", params(AlertQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn alerts(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(query): ApiQuery<AlertQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let filter = match &actor.role {
+        Role::Dispatcher { street } => AlertFilter {
+            street: Some(street.clone()),
+            department: query.department,
+        },
+        Role::Department { department } => AlertFilter {
+            street: query.street,
+            department: Some(department.clone()),
+        },
+        _ if reads_everything(&actor) => AlertFilter {
+            street: query.street,
+            department: query.department,
+        },
+        _ => return Err(forbidden("alerts")),
+    };
+    caught_up(&state, &query.min_position).await?;
+    let page = PageRequest {
+        after: query.page,
+        limit: query.limit.unwrap_or(50),
+    };
+    let found = deadlines::alerts(&state.store, &filter, &page).await;
+    Ok(to_json(found.map_err(list_error)?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct StatsQuery {
+    /// street, department or category (rankings: street or department).
+    #[serde(alias = "unit")]
+    group_by: String,
+    /// YYYY-MM (Asia/Shanghai); a case counts in the month it was opened.
+    month: String,
+    min_position: Option<String>,
+}
+
+fn may_read_statistics(actor: &Actor) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Intake | Role::Volunteer { .. } | Role::System => Err(forbidden("statistics")),
+        _ => Ok(()),
+    }
+}
+
+impl StatsQuery {
+    fn group_by(&self) -> Result<GroupBy, ApiError> {
+        match self.group_by.as_str() {
+            "street" => Ok(GroupBy::Street),
+            "department" => Ok(GroupBy::Department),
+            "category" => Ok(GroupBy::Category),
+            other => Err(ApiError::bad_request(
+                "invalid_query",
+                "group_by",
+                format!("group_by must be street, department or category, not {other:?}"),
+            )),
+        }
+    }
+}
+
+fn stats_error(err: StatsError) -> ApiError {
+    match err {
+        StatsError::BadMonth(_) => ApiError::bad_request("invalid_query", "month", err.to_string()),
+        StatsError::Store(e) => e.into(),
+    }
+}
+
+/// 闭环统计 per street, department or category for one month.
+#[utoipa::path(get, path = "/stats", tag = "read models", params(StatsQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn stats(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    may_read_statistics(&actor)?;
+    caught_up(&state, &query.min_position).await?;
+    let now = state.clock.now();
+    let rows = statistics::statistics(
+        &state.store,
+        query.group_by()?,
+        &query.month,
+        now,
+        &Weights::default(),
+    )
+    .await;
+    Ok(Json(
+        json!({ "items": rows.map_err(stats_error)?, "next": null }),
+    ))
+}
+
+/// 亮榜: streets or departments by composite score for one month (`unit=street|department`).
+#[utoipa::path(get, path = "/rankings", tag = "read models", params(StatsQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn rankings(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(query): ApiQuery<StatsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    may_read_statistics(&actor)?;
+    let unit = query.group_by()?;
+    if unit == GroupBy::Category {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "unit",
+            "rankings are by street or department",
+        ));
+    }
+    caught_up(&state, &query.min_position).await?;
+    let now = state.clock.now();
+    let rows = statistics::rankings(
+        &state.store,
+        unit,
+        &query.month,
+        now,
+        &Weights::default(),
+    )
+    .await;
+    Ok(Json(
+        json!({ "items": rows.map_err(stats_error)?, "next": null }),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    street: Option<String>,
+    department: Option<String>,
+    state: Option<String>,
+    category: Option<String>,
+    channel: Option<String>,
+    /// Opened at or after (RFC 3339).
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Opened before (RFC 3339).
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Text in the description or the case id.
+    q: Option<String>,
+    page: Option<String>,
+    limit: Option<u32>,
+    min_position: Option<String>,
+}
+
+/// Every case, filtered and paged, newest first. A dispatcher searches its street, a department
+/// the cases it handles or was summoned to.
+#[utoipa::path(get, path = "/cases", tag = "read models", params(SearchQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn search_cases(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let (mut street, mut department) = (query.street, query.department);
+    match &actor.role {
+        Role::Dispatcher { street: own } => street = Some(own.clone()),
+        Role::Department { department: own } => department = Some(own.clone()),
+        _ if reads_everything(&actor) => {}
+        _ => return Err(forbidden("the case list")),
+    }
+    caught_up(&state, &query.min_position).await?;
+    let filter = CaseFilter {
+        street,
+        department,
+        state: query.state,
+        category: query.category,
+        channel: query.channel,
+        opened_from: query.from,
+        opened_before: query.until,
+        text: query.q,
+    };
+    let page = PageRequest {
+        after: query.page,
+        limit: query.limit.unwrap_or(50),
+    };
+    let found = search::search_cases(&state.store, &filter, &page).await;
+    Ok(to_json(found.map_err(list_error)?))
+}
+
+/// 需求清单: tasks open for claiming, newest first, and the points confirmed per volunteer and
+/// per unit. Any role.
+#[utoipa::path(get, path = "/volunteers/board", tag = "read models", params(ListQuery),
+    responses((status = 200, body = serde_json::Value), ReadErrors))]
+async fn volunteer_board(
+    State(state): State<AppState>,
+    Caller(_reader): Caller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    caught_up(&state, &query.min_position).await?;
+    let board = volunteers::board(&state.store, &query.page())
+        .await
+        .map_err(list_error)?;
+    let points = volunteers::points(&state.store).await?;
+    Ok(Json(
+        json!({ "items": board.items, "next": board.next, "points": points }),
+    ))
+}

@@ -1,0 +1,212 @@
+//! Rebuilding projections from position 0: fold the whole log in memory (reading the next page
+//! while folding this one), write every row into shadow tables, index them, catch up with events
+//! committed meanwhile, then swap each projection's shadows in with its checkpoint in one
+//! transaction. Readers see the old tables until that commit and the new ones after it.
+
+use std::time::Instant;
+
+use serde::Serialize;
+use shaobao_domain::org::Organisation;
+use shaobao_services::store::{LogPosition, Store};
+use tokio::sync::mpsc;
+
+use crate::checkpoint;
+use crate::error::ProjectionError;
+use crate::fold::{distinct, Fold};
+use crate::log::{self, Entry};
+use crate::schema::ProjectionName;
+use crate::sql::{bulk_load, execute, transaction, Statement};
+
+/// Events per log page while rebuilding.
+const PAGE: u32 = 10_000;
+/// Catch-up rounds before a swap gives up on a live projector that keeps racing ahead.
+const SWAP_ATTEMPTS: u32 = 20;
+
+/// How far a rebuild has come.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Progress {
+    pub done: u64,
+    /// Events in the log when the rebuild started (more may arrive meanwhile).
+    pub total: u64,
+    pub events_per_second: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RebuildReport {
+    pub projections: Vec<ProjectionName>,
+    pub events: u64,
+    pub position: LogPosition,
+    pub seconds: f64,
+    pub events_per_second: f64,
+}
+
+/// Rebuilds `projections` (folding the log once for all of them) and swaps them in.
+pub async fn rebuild(
+    store: &Store,
+    org: &Organisation,
+    projections: &[ProjectionName],
+    mut progress: impl FnMut(Progress),
+) -> Result<RebuildReport, ProjectionError> {
+    let started = Instant::now();
+    let total = log::count(store).await?;
+    let mut fold = Fold::default();
+    let mut done = 0u64;
+    let mut position = LogPosition::START;
+    let (pages_tx, mut pages) = mpsc::channel(2);
+    let reader = tokio::spawn(read_pages(store.clone(), pages_tx));
+    while let Some(page) = pages.recv().await {
+        let page: Vec<Entry> = page?;
+        done += page.len() as u64;
+        position = page.last().map_or(position, |e| e.position);
+        for entry in page {
+            fold.apply(entry);
+        }
+        progress(Progress {
+            done,
+            total: total.max(done),
+            events_per_second: done as f64 / started.elapsed().as_secs_f64().max(1e-9),
+        });
+    }
+    // The pages end when the reader stops; make sure it stopped because the log did.
+    if let Err(failure) = reader.await {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+
+    tracing::info!(
+        events = done,
+        seconds = started.elapsed().as_secs_f64(),
+        "rebuild: log folded"
+    );
+    let mut pending = Vec::new();
+    for &name in projections {
+        let generation = checkpoint::load(store, name)
+            .await?
+            .map_or(1, |c| c.generation + 1);
+        fill_shadows(store, org, &fold, name, generation).await?;
+        pending.push((name, generation));
+        eprintln!("DIAG filled {name} at {:?}", started.elapsed());
+    }
+    for _ in 0..SWAP_ATTEMPTS {
+        let touched = catch_up(store, &mut fold, &mut position, &mut done).await?;
+        let mut still_pending = Vec::new();
+        for (name, generation) in pending {
+            let mut statements = Vec::new();
+            for table in name.tables() {
+                statements.extend(fold.replace(table, &table.shadow_name(), &touched, org));
+            }
+            execute(store, &statements).await?;
+            if !swap(store, name, generation, position).await? {
+                still_pending.push((name, generation));
+            }
+        }
+        pending = still_pending;
+        eprintln!("DIAG swap round at {:?}", started.elapsed());
+        if pending.is_empty() {
+            let seconds = started.elapsed().as_secs_f64();
+            return Ok(RebuildReport {
+                projections: projections.to_vec(),
+                events: done,
+                position,
+                seconds,
+                events_per_second: done as f64 / seconds.max(1e-9),
+            });
+        }
+    }
+    Err(ProjectionError::SwapRaced(pending[0].0.as_str()))
+}
+
+/// Reads the whole log into `pages`, page by page, until a read comes back empty.
+async fn read_pages(store: Store, pages: mpsc::Sender<Result<Vec<Entry>, ProjectionError>>) {
+    let mut after = LogPosition::START;
+    loop {
+        let page = log::read(&store, after, PAGE)
+            .await
+            .map_err(ProjectionError::from);
+        let last = page
+            .as_ref()
+            .ok()
+            .and_then(|p| p.last().map(|e| e.position));
+        let stop = last.is_none();
+        if pages.send(page).await.is_err() || stop {
+            return;
+        }
+        after = last.unwrap_or(after);
+    }
+}
+
+/// Drops any leftover shadow, creates fresh ones and fills them with every row.
+async fn fill_shadows(
+    store: &Store,
+    org: &Organisation,
+    fold: &Fold,
+    name: ProjectionName,
+    generation: i64,
+) -> Result<(), ProjectionError> {
+    for table in name.tables() {
+        let shadow = table.shadow_name();
+        execute(
+            store,
+            &[
+                Statement::new(format!("DROP TABLE IF EXISTS {shadow}"), vec![]),
+                table.create(&shadow),
+            ],
+        )
+        .await?;
+        bulk_load(
+            store,
+            &shadow,
+            &table.column_names(),
+            fold.rows(table, None, org),
+        )
+        .await?;
+        // Indexes after the bulk load: building them once is cheaper than maintaining them.
+        execute(store, &table.create_indexes(&shadow, generation)).await?;
+    }
+    Ok(())
+}
+
+/// Folds events committed since `position`; returns the cases they touched.
+async fn catch_up(
+    store: &Store,
+    fold: &mut Fold,
+    position: &mut LogPosition,
+    done: &mut u64,
+) -> Result<Vec<String>, ProjectionError> {
+    let mut touched = Vec::new();
+    loop {
+        let page = log::read(store, *position, PAGE).await?;
+        let Some(last) = page.last().map(|e| e.position) else {
+            return Ok(distinct(touched));
+        };
+        *position = last;
+        *done += page.len() as u64;
+        touched.extend(page.into_iter().filter_map(|e| fold.apply(e)));
+    }
+}
+
+/// Swaps the shadows in and installs the checkpoint, unless the live projector is already past
+/// `position` (then `false`: catch up and try again).
+async fn swap(
+    store: &Store,
+    name: ProjectionName,
+    generation: i64,
+    position: LogPosition,
+) -> Result<bool, ProjectionError> {
+    let guard = checkpoint::install(name, generation, position);
+    let mut statements = Vec::new();
+    for table in name.tables() {
+        statements.push(Statement::new(
+            format!("DROP TABLE IF EXISTS {}", table.name),
+            vec![],
+        ));
+        statements.push(Statement::new(
+            format!(
+                "ALTER TABLE {} RENAME TO {}",
+                table.shadow_name(),
+                table.name
+            ),
+            vec![],
+        ));
+    }
+    Ok(transaction(store, Some(&guard), &statements).await?)
+}

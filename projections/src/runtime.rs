@@ -1,0 +1,352 @@
+//! The projections runtime of one server process: a projector task per projection and the
+//! deadline service, each working only while it holds its lease (so with several processes on one
+//! PostgreSQL database each job runs in exactly one, and another takes over when it dies); woken by
+//! new commits (PostgreSQL LISTEN, the case service's commit signal, [`Projections::wake`]) with a
+//! polling fallback.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use shaobao_domain::org::Organisation;
+use shaobao_services::cases::CaseService;
+use shaobao_services::clock::Clock;
+use shaobao_services::leader::Lease;
+use shaobao_services::store::{LogPosition, Store};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::checkpoint;
+use crate::deadline_service::DeadlineService;
+use crate::error::ProjectionError;
+use crate::projector::{Projector, ProjectorSettings};
+use crate::schema::ProjectionName;
+
+#[derive(Debug, Clone)]
+pub struct ProjectionsConfig {
+    /// Which projections this process may run (all by default).
+    pub projections: Vec<ProjectionName>,
+    /// Events per projector transaction.
+    pub batch_size: u32,
+    /// How often an idle projector looks at the log without being woken.
+    pub poll_interval: Duration,
+    /// How often a process without a lease asks for it again (the failover delay).
+    pub lease_retry: Duration,
+    /// How often the deadline service compares the clock with the pending deadlines.
+    pub deadline_tick: Duration,
+    pub deadline_service: bool,
+    /// Case records a projector keeps in memory before it starts afresh.
+    pub cache_capacity: usize,
+    /// Test hook: a projector abandons the batch in which it has applied this many events and
+    /// stops, like a process killed mid-batch.
+    pub crash_after_events: Option<u64>,
+}
+
+impl Default for ProjectionsConfig {
+    fn default() -> Self {
+        ProjectionsConfig {
+            projections: ProjectionName::ALL.to_vec(),
+            batch_size: 1_000,
+            poll_interval: Duration::from_millis(500),
+            lease_retry: Duration::from_secs(1),
+            deadline_tick: Duration::from_secs(1),
+            deadline_service: true,
+            cache_capacity: 50_000,
+            crash_after_events: None,
+        }
+    }
+}
+
+/// The projections have not caught up with a position in time (the HTTP API answers 503).
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[error("read models have not caught up with position {position} within {waited:?}")]
+pub struct NotCaughtUp {
+    pub position: LogPosition,
+    pub waited: Duration,
+}
+
+/// What the tasks share.
+struct Shared {
+    store: Store,
+    org: Arc<Organisation>,
+    config: ProjectionsConfig,
+    wake: watch::Sender<u64>,
+    /// Bumped after every batch a projector of this process commits.
+    progress: watch::Sender<u64>,
+    shutdown: watch::Sender<bool>,
+}
+
+/// A running projections runtime.
+pub struct Projections {
+    shared: Arc<Shared>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Projections {
+    /// Spawns the projectors, the deadline service and the wake-up listeners.
+    pub fn start(
+        store: Store,
+        cases: Arc<CaseService>,
+        clock: Arc<dyn Clock>,
+        org: Arc<Organisation>,
+        config: ProjectionsConfig,
+    ) -> Projections {
+        let shared = Arc::new(Shared {
+            store: store.clone(),
+            org: org.clone(),
+            config,
+            wake: watch::Sender::new(0),
+            progress: watch::Sender::new(0),
+            shutdown: watch::Sender::new(false),
+        });
+        let mut tasks = Vec::new();
+        for &name in &shared.config.projections {
+            tasks.push(tokio::spawn(run_projector(shared.clone(), name)));
+        }
+        if shared.config.deadline_service {
+            let service = DeadlineService {
+                store: store.clone(),
+                cases: cases.clone(),
+                clock,
+                org,
+            };
+            tasks.push(tokio::spawn(run_deadline_service(shared.clone(), service)));
+        }
+        tasks.push(tokio::spawn(forward_commits(
+            shared.clone(),
+            cases.commits(),
+        )));
+        if let Store::Postgres(pool) = &store {
+            tasks.push(tokio::spawn(listen(shared.clone(), pool.clone())));
+        }
+        Projections { shared, tasks }
+    }
+
+    /// New events were committed: projectors look at the log now rather than at their next poll.
+    pub fn wake(&self) {
+        self.shared.wake.send_modify(|n| *n += 1);
+    }
+
+    /// Waits (at most `timeout`) until every projection this runtime serves has passed `position`,
+    /// whichever process runs it.
+    pub async fn wait_for(
+        &self,
+        position: LogPosition,
+        timeout: Duration,
+    ) -> Result<(), NotCaughtUp> {
+        self.shared
+            .wait_for(&self.shared.config.projections, position, timeout)
+            .await
+    }
+
+    /// Stops every task after its current batch and waits for them.
+    pub async fn shutdown(self) {
+        self.shared.shutdown.send_replace(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Shared {
+    async fn wait_for(
+        &self,
+        names: &[ProjectionName],
+        position: LogPosition,
+        timeout: Duration,
+    ) -> Result<(), NotCaughtUp> {
+        caught_up(
+            &self.store,
+            names,
+            position,
+            timeout,
+            Some(self.progress.subscribe()),
+        )
+        .await
+    }
+
+    fn stopping(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+
+    /// Sleeps for `period`, or less if woken or shut down.
+    async fn idle(&self, period: Duration) {
+        let mut wake = self.wake.subscribe();
+        let mut shutdown = self.shutdown.subscribe();
+        if self.stopping() {
+            return;
+        }
+        tokio::select! {
+            _ = wake.changed() => {}
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep(period) => {}
+        }
+    }
+
+    /// Waits for the lease of `job`; `None` on shutdown.
+    async fn lease(&self, job: &str) -> Option<Lease> {
+        let mut shutdown = self.shutdown.subscribe();
+        if self.stopping() {
+            return None;
+        }
+        tokio::select! {
+            lease = Lease::acquire(&self.store, job, self.config.lease_retry) => Some(lease),
+            _ = shutdown.changed() => None,
+        }
+    }
+}
+
+/// Waits (at most `timeout`) until every projection has passed `position`, whichever process runs
+/// them: for readers in a process without a runtime of its own.
+pub async fn wait_for(
+    store: &Store,
+    position: LogPosition,
+    timeout: Duration,
+) -> Result<(), NotCaughtUp> {
+    caught_up(store, &ProjectionName::ALL, position, timeout, None).await
+}
+
+/// Polls the checkpoints every 10 ms, sooner when a local projector reports progress.
+async fn caught_up(
+    store: &Store,
+    names: &[ProjectionName],
+    position: LogPosition,
+    timeout: Duration,
+    mut progress: Option<watch::Receiver<u64>>,
+) -> Result<(), NotCaughtUp> {
+    let started = Instant::now();
+    loop {
+        if let Ok(positions) = checkpoint::positions(store).await {
+            if names
+                .iter()
+                .all(|n| positions.get(n.as_str()).is_some_and(|p| *p >= position))
+            {
+                return Ok(());
+            }
+        }
+        let Some(left) = timeout.checked_sub(started.elapsed()) else {
+            return Err(NotCaughtUp {
+                position,
+                waited: timeout,
+            });
+        };
+        let pause = left.min(Duration::from_millis(10));
+        match progress.as_mut() {
+            Some(progress) => drop(tokio::time::timeout(pause, progress.changed()).await),
+            None => tokio::time::sleep(pause).await,
+        }
+    }
+}
+
+async fn run_projector(shared: Arc<Shared>, name: ProjectionName) {
+    let job = format!("projection:{name}");
+    while let Some(lease) = shared.lease(&job).await {
+        match lead_projector(&shared, name, lease).await {
+            Ok(()) => return,
+            Err(err @ ProjectionError::InjectedCrash(_)) => {
+                tracing::error!(projection = %name, %err, "projector stopped");
+                return;
+            }
+            Err(err) => {
+                tracing::warn!(projection = %name, %err, "projector restarting");
+                tokio::time::sleep(shared.config.lease_retry).await;
+            }
+        }
+    }
+}
+
+/// Projects while this process holds the lease; `Ok` on shutdown.
+async fn lead_projector(
+    shared: &Shared,
+    name: ProjectionName,
+    mut lease: Lease,
+) -> Result<(), ProjectionError> {
+    let settings = ProjectorSettings {
+        cache_capacity: shared.config.cache_capacity,
+        crash_after_events: shared.config.crash_after_events,
+    };
+    let mut projector =
+        Projector::resume(&shared.store, shared.org.clone(), name, &settings).await?;
+    shared.progress.send_modify(|n| *n += 1);
+    while !shared.stopping() {
+        // Subscribe before reading, so a commit during the batch is not missed.
+        let mut wake = shared.wake.subscribe();
+        wake.mark_unchanged();
+        let read = projector.step(shared.config.batch_size).await?;
+        if read > 0 {
+            shared.progress.send_modify(|n| *n += 1);
+        } else if !wake.has_changed().unwrap_or(false) {
+            shared.idle(shared.config.poll_interval).await;
+        }
+        if !lease.is_held().await {
+            return Err(ProjectionError::LeaseLost(name.as_str()));
+        }
+    }
+    Ok(())
+}
+
+async fn run_deadline_service(shared: Arc<Shared>, service: DeadlineService) {
+    let deadlines = [ProjectionName::Deadlines];
+    while let Some(mut lease) = shared.lease("deadline-service").await {
+        while !shared.stopping() && lease.is_held().await {
+            match service.pass().await {
+                // Let the pending deadlines catch up, so the next pass does not see them again.
+                Ok(Some(position)) => {
+                    let _ = shared
+                        .wait_for(&deadlines, position, Duration::from_secs(5))
+                        .await;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(err) => tracing::warn!(%err, "deadline pass failed"),
+            }
+            shared.idle(shared.config.deadline_tick).await;
+        }
+    }
+}
+
+/// Commits by this process's case service wake the projectors.
+async fn forward_commits(shared: Arc<Shared>, mut commits: watch::Receiver<u64>) {
+    let mut shutdown = shared.shutdown.subscribe();
+    while !shared.stopping() {
+        tokio::select! {
+            changed = commits.changed() => match changed {
+                Ok(()) => shared.wake.send_modify(|n| *n += 1),
+                Err(_) => return,
+            },
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Commits by any process (NOTIFY from the events trigger) wake the projectors.
+async fn listen(shared: Arc<Shared>, pool: sqlx::PgPool) {
+    let mut shutdown = shared.shutdown.subscribe();
+    while !shared.stopping() {
+        tokio::select! {
+            err = notifications(&shared, &pool) => {
+                tracing::warn!(%err, "event notifications lost; polling until they are back");
+                tokio::time::sleep(shared.config.lease_retry).await;
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Wakes the projectors on every notification until the listener fails.
+async fn notifications(shared: &Shared, pool: &sqlx::PgPool) -> sqlx::Error {
+    let mut listener = match sqlx::postgres::PgListener::connect_with(pool).await {
+        Ok(listener) => listener,
+        Err(err) => return err,
+    };
+    if let Err(err) = listener.listen("shaobao_events").await {
+        return err;
+    }
+    loop {
+        // Wake after (re)connecting too: a commit may have gone by unheard.
+        shared.wake.send_modify(|n| *n += 1);
+        if let Err(err) = listener.recv().await {
+            return err;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The NATS relay (DESIGN §6): follows the global log and publishes every event, in log order and
+//! once, to the JetStream stream `SHAOBAO`, plus the department feed (`shaobao.whistles.<dept>`)
+//! and the alerts (`shaobao.alerts.<street>`). The README section "NATS event feed" documents the
+//! subjects, headers and messages.
+//!
+//! It is an outbox reader, not part of the command path: commands commit to the store whatever
+//! NATS does, and the relay catches up from its checkpoint when NATS is back. Where the stream
+//! ends is read from the stream itself whenever publishing (re)starts, so neither a crash of the
+//! relay nor a NATS server that lost its last writes (it acknowledges before fsync) leaves a gap
+//! or a duplicate. One process relays at a time (the `relay` lease).
+
+pub mod bench;
+mod checkpoint;
+mod feed;
+mod jetstream;
+mod session;
+mod status;
+mod streets;
+
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream::context::{CreateStreamError, PublishError};
+use async_nats::jetstream::stream::{InfoError, RawMessageError};
+use async_nats::{Client, ConnectOptions};
+
+use crate::leader::Lease;
+use crate::store::{LogPosition, Store, StoreError};
+use session::{Session, Step};
+
+pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork};
+pub use jetstream::{stream_config, DUPLICATE_WINDOW, POSITION_HEADER, STREAM_NAME};
+pub use status::{RelayReport, RelayStatus};
+
+/// The lease that makes one process the relay.
+pub const LEASE_NAME: &str = "relay";
+
+/// How often the lag is counted at most (a count over the unpublished part of the log).
+const LAG_REFRESH: Duration = Duration::from_secs(1);
+
+/// Tuning; the defaults suit production.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Events read from the log at a time.
+    pub batch_size: u32,
+    /// Publishes awaiting their acknowledgement at once.
+    pub max_in_flight: usize,
+    /// How often an idle relay looks for new events.
+    pub poll_interval: Duration,
+    /// How long a publish or a JetStream request waits for its answer.
+    pub ack_timeout: Duration,
+    /// The wait after a failure doubles from `retry_min` up to `retry_max` (also the NATS
+    /// reconnect delay and how often a process without the lease tries for it).
+    pub retry_min: Duration,
+    pub retry_max: Duration,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        RelayConfig {
+            batch_size: 1_000,
+            max_in_flight: 256,
+            poll_interval: Duration::from_millis(100),
+            ack_timeout: Duration::from_secs(5),
+            retry_min: Duration::from_millis(100),
+            retry_max: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error("cannot use NATS URL {url:?}: {source}")]
+    Connect {
+        url: String,
+        source: async_nats::ConnectError,
+    },
+    #[error("not connected to NATS")]
+    Disconnected,
+    #[error("stream {STREAM_NAME} cannot be opened or created: {0}")]
+    OpenStream(#[from] CreateStreamError),
+    #[error("stream {STREAM_NAME} does not answer: {0}")]
+    StreamInfo(#[from] InfoError),
+    #[error("the last message of stream {STREAM_NAME} cannot be read: {0}")]
+    LastMessage(#[from] RawMessageError),
+    #[error("publishing failed: {0}")]
+    Publish(#[from] PublishError),
+    #[error("event {position} cannot be encoded: {source}")]
+    Encode {
+        position: LogPosition,
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The relay of one process. [`Relay::run`] it on a task of its own; read it through
+/// [`Relay::status`].
+pub struct Relay {
+    store: Store,
+    client: Client,
+    jetstream: async_nats::jetstream::Context,
+    config: RelayConfig,
+    status: RelayStatus,
+}
+
+impl Relay {
+    /// Sets up the connection to `nats_url`. NATS need not be up: the client keeps trying, and so
+    /// does [`Relay::run`]; only a malformed URL fails here.
+    pub async fn connect(
+        store: Store,
+        nats_url: &str,
+        config: RelayConfig,
+    ) -> Result<Relay, RelayError> {
+        let (min, max) = (config.retry_min, config.retry_max);
+        let client = ConnectOptions::new()
+            .name("shaobao-relay")
+            .retry_on_initial_connect()
+            .reconnect_delay_callback(move |attempts| backoff_delay(min, max, attempts))
+            .connect(nats_url)
+            .await
+            .map_err(|source| RelayError::Connect {
+                url: nats_url.to_string(),
+                source,
+            })?;
+        let jetstream = async_nats::jetstream::ContextBuilder::new()
+            .timeout(config.ack_timeout)
+            .build(client.clone());
+        Ok(Relay {
+            store,
+            status: RelayStatus::new(client.clone()),
+            client,
+            jetstream,
+            config,
+        })
+    }
+
+    pub fn status(&self) -> RelayStatus {
+        self.status.clone()
+    }
+
+    /// Relays for as long as the future is polled: waits for the lease, publishes while it holds,
+    /// and retries every failure with back-off. Abort the task to stop it.
+    pub async fn run(self) {
+        loop {
+            match Lease::try_acquire(&self.store, LEASE_NAME).await {
+                Ok(Some(lease)) => self.lead(lease).await,
+                Ok(None) => {}
+                Err(err) => self.status.failed(&err),
+            }
+            self.refresh_lag().await;
+            tokio::time::sleep(self.config.retry_max).await;
+        }
+    }
+
+    async fn lead(&self, mut lease: Lease) {
+        self.status.set_leader(true);
+        let mut session = Session::new(self);
+        let mut failures = 0;
+        let mut lag_due = Instant::now();
+        while lease.is_held().await {
+            let step = session.step().await;
+            if Instant::now() >= lag_due {
+                self.refresh_lag().await;
+                lag_due = Instant::now() + LAG_REFRESH;
+            }
+            match step {
+                Ok(Step::Published) => failures = 0,
+                Ok(Step::Idle) => {
+                    failures = 0;
+                    tokio::time::sleep(self.config.poll_interval).await;
+                }
+                Err(err) => {
+                    failures += 1;
+                    tracing::warn!(%err, failures, "relay: publishing failed; retrying");
+                    self.status.failed(&err);
+                    let delay = backoff_delay(self.config.retry_min, self.config.retry_max, failures);
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+        tracing::warn!("relay: lease lost");
+        self.status.set_leader(false);
+    }
+
+    /// Counts the events beyond the stored checkpoint (which another process may be advancing).
+    async fn refresh_lag(&self) {
+        let counted = async {
+            let checkpoint = checkpoint::load(&self.store).await?;
+            let lag = checkpoint::events_after(&self.store, checkpoint).await?;
+            Ok::<_, StoreError>((checkpoint, lag))
+        };
+        match counted.await {
+            Ok((checkpoint, lag)) => self.status.set_lag(checkpoint, lag),
+            Err(err) => self.status.failed(&err),
+        }
+    }
+}
+
+/// `min`, doubled per attempt after the first, capped at `max`.
+fn backoff_delay(min: Duration, max: Duration, attempts: usize) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(16) as u32;
+    min.saturating_mul(1 << doublings).min(max)
+}

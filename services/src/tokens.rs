@@ -1,0 +1,309 @@
+//! Bearer tokens for the HTTP API (DESIGN §1): each grants one role with its scope. The token is
+//! shown once, when it is created; only its SHA-256 is stored, so a copy of the table does not
+//! hold usable tokens.
+
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shaobao_domain::org::Organisation;
+use shaobao_domain::{Actor, Role};
+
+use crate::store::{Store, StoreError};
+
+/// Every token starts with this, so a leaked one is easy to recognise (and to scan for).
+pub const TOKEN_PREFIX: &str = "sb_";
+/// Random bytes behind each token.
+const TOKEN_BYTES: usize = 32;
+
+/// The roles a token may carry (`system` is the deadline service's and never issued).
+pub const ISSUABLE_ROLES: &str =
+    "hotline, dispatcher, department, volunteer, auditor, intake, admin";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("unknown role {0:?}: expected one of {ISSUABLE_ROLES}")]
+    UnknownRole(String),
+    #[error("a {role} token needs --{scope}")]
+    MissingScope {
+        role: &'static str,
+        scope: &'static str,
+    },
+    #[error("a {role} token takes no --{scope}")]
+    UnexpectedScope {
+        role: &'static str,
+        scope: &'static str,
+    },
+    #[error("--{scope} {code:?} is not in the organisation")]
+    UnknownScope { scope: &'static str, code: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The scope flags of `token create`: at most one applies to a role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub street: Option<String>,
+    pub department: Option<String>,
+    pub member: Option<String>,
+}
+
+/// The role named `name` with its scope, checked for shape (a dispatcher needs a street, …) but not
+/// yet against the organisation ([`TokenStore::create`] does that).
+pub fn role_with_scope(name: &str, scope: Scope) -> Result<Role, TokenError> {
+    let Scope {
+        street,
+        department,
+        member,
+    } = scope;
+    let (role, needed) = match name {
+        "hotline" => (Role::Hotline, None),
+        "auditor" => (Role::Auditor, None),
+        "intake" => (Role::Intake, None),
+        "admin" => (Role::Admin, None),
+        "dispatcher" => {
+            let street = street
+                .clone()
+                .ok_or_else(|| missing("dispatcher", "street"))?;
+            (Role::Dispatcher { street }, Some("street"))
+        }
+        "department" => {
+            let department = department
+                .clone()
+                .ok_or_else(|| missing("department", "department"))?;
+            (Role::Department { department }, Some("department"))
+        }
+        "volunteer" => {
+            let member = member
+                .clone()
+                .ok_or_else(|| missing("volunteer", "member"))?;
+            (Role::Volunteer { member }, Some("member"))
+        }
+        other => return Err(TokenError::UnknownRole(other.to_string())),
+    };
+    let given = [
+        ("street", street.is_some()),
+        ("department", department.is_some()),
+        ("member", member.is_some()),
+    ];
+    match given
+        .iter()
+        .find(|(flag, set)| *set && Some(*flag) != needed)
+    {
+        Some((flag, _)) => Err(TokenError::UnexpectedScope {
+            role: role.name(),
+            scope: flag,
+        }),
+        None => Ok(role),
+    }
+}
+
+fn missing(role: &'static str, scope: &'static str) -> TokenError {
+    TokenError::MissingScope { role, scope }
+}
+
+/// A token just created: the bearer secret (shown once) and the actor it stands for.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub token: String,
+    pub actor: Actor,
+}
+
+/// The `api_tokens` table.
+#[derive(Debug, Clone)]
+pub struct TokenStore {
+    store: Store,
+}
+
+impl TokenStore {
+    pub fn new(store: Store) -> Self {
+        TokenStore { store }
+    }
+
+    /// Stores a new token for `role`, whose scope must name a street or department of `org`.
+    /// The actor id is the token's id, so every event records which token acted.
+    pub async fn create(
+        &self,
+        role: Role,
+        org: &Organisation,
+        created_at: DateTime<Utc>,
+    ) -> Result<IssuedToken, TokenError> {
+        check_scope(&role, org)?;
+        let token = format!("{TOKEN_PREFIX}{}", random_hex(TOKEN_BYTES));
+        let id = format!("tok-{}", random_hex(6));
+        let (role_name, scope) = columns(&role);
+        let sql = "INSERT INTO api_tokens (id, token_hash, role, scope, created_at)
+                   VALUES ($1, $2, $3, $4, $5)";
+        macro_rules! insert {
+            ($pool:expr) => {
+                sqlx::query(sql)
+                    .bind(&id)
+                    .bind(hash(&token))
+                    .bind(role_name)
+                    .bind(scope)
+                    .bind(created_at)
+                    .execute($pool)
+                    .await
+                    .map(drop)
+            };
+        }
+        match &self.store {
+            Store::Postgres(pool) => insert!(pool),
+            Store::Sqlite(pool) => insert!(pool),
+        }
+        .map_err(StoreError::from)?;
+        Ok(IssuedToken {
+            token,
+            actor: Actor::new(role, id),
+        })
+    }
+
+    /// The actor a bearer token stands for; `None` for a token never issued.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let sql = "SELECT id, role, scope FROM api_tokens WHERE token_hash = $1";
+        let row: Option<(String, String, Option<String>)> = match &self.store {
+            Store::Postgres(pool) => {
+                sqlx::query_as(sql)
+                    .bind(hash(token))
+                    .fetch_optional(pool)
+                    .await
+            }
+            Store::Sqlite(pool) => {
+                sqlx::query_as(sql)
+                    .bind(hash(token))
+                    .fetch_optional(pool)
+                    .await
+            }
+        }?;
+        let Some((id, role, scope)) = row else {
+            return Ok(None);
+        };
+        let role = stored_role(&role, scope)
+            .ok_or_else(|| StoreError::Corrupt(format!("token {id}: unknown role {role:?}")))?;
+        Ok(Some(Actor::new(role, id)))
+    }
+}
+
+/// The role's scope must exist in the organisation (a member id is free text).
+fn check_scope(role: &Role, org: &Organisation) -> Result<(), TokenError> {
+    let unknown = |scope, code: &str| TokenError::UnknownScope {
+        scope,
+        code: code.to_string(),
+    };
+    match role {
+        Role::Dispatcher { street } if org.street(street).is_none() => {
+            Err(unknown("street", street))
+        }
+        Role::Department { department } if org.department(department).is_none() => {
+            Err(unknown("department", department))
+        }
+        Role::Volunteer { member } if member.trim().is_empty() => {
+            Err(missing("volunteer", "member"))
+        }
+        Role::System => Err(TokenError::UnknownRole("system".into())),
+        _ => Ok(()),
+    }
+}
+
+/// How a role is stored: its name and its scope code.
+fn columns(role: &Role) -> (&'static str, Option<&str>) {
+    let scope = match role {
+        Role::Dispatcher { street } => Some(street.as_str()),
+        Role::Department { department } => Some(department.as_str()),
+        Role::Volunteer { member } => Some(member.as_str()),
+        _ => None,
+    };
+    (role.name(), scope)
+}
+
+fn stored_role(name: &str, scope: Option<String>) -> Option<Role> {
+    Some(match (name, scope) {
+        ("hotline", _) => Role::Hotline,
+        ("auditor", _) => Role::Auditor,
+        ("intake", _) => Role::Intake,
+        ("admin", _) => Role::Admin,
+        ("dispatcher", Some(street)) => Role::Dispatcher { street },
+        ("department", Some(department)) => Role::Department { department },
+        ("volunteer", Some(member)) => Role::Volunteer { member },
+        _ => return None,
+    })
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    hex::encode(buffer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(street: Option<&str>, department: Option<&str>, member: Option<&str>) -> Scope {
+        Scope {
+            street: street.map(Into::into),
+            department: department.map(Into::into),
+            member: member.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn each_role_takes_exactly_its_scope() {
+        let street = scope(Some("jingshan"), None, None);
+        assert_eq!(
+            role_with_scope("dispatcher", street.clone()).unwrap(),
+            Role::Dispatcher {
+                street: "jingshan".into()
+            }
+        );
+        assert!(matches!(
+            role_with_scope("dispatcher", Scope::default()),
+            Err(TokenError::MissingScope {
+                scope: "street",
+                ..
+            })
+        ));
+        assert!(matches!(
+            role_with_scope("hotline", street.clone()),
+            Err(TokenError::UnexpectedScope {
+                scope: "street",
+                ..
+            })
+        ));
+        assert!(matches!(
+            role_with_scope("department", scope(None, Some("housing"), Some("m"))),
+            Err(TokenError::UnexpectedScope {
+                scope: "member",
+                ..
+            })
+        ));
+        assert!(matches!(
+            role_with_scope("system", Scope::default()),
+            Err(TokenError::UnknownRole(_))
+        ));
+    }
+
+    #[test]
+    fn stored_roles_read_back() {
+        for role in [
+            Role::Hotline,
+            Role::Auditor,
+            Role::Intake,
+            Role::Admin,
+            Role::Dispatcher { street: "s".into() },
+            Role::Department {
+                department: "d".into(),
+            },
+            Role::Volunteer { member: "m".into() },
+        ] {
+            let (name, scope) = columns(&role);
+            assert_eq!(stored_role(name, scope.map(Into::into)), Some(role));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The HTTP API end to end (DESIGN §6): the real server on a random port, each test on a fresh
+//! PostgreSQL database and on a fresh SQLite file.
+
+mod bad_input;
+mod idempotency;
+mod lifecycle;
+mod matrix;
+mod reads;
+mod support;
+
+/// Generates `postgres::NAME` and `sqlite::NAME` tests, each against its own server, for every
+/// `async fn NAME(TestApp)` listed.
+macro_rules! on_both_stores {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let backend = shaobao_tests::databases::Backend::Postgres;
+                    if let Some(app) = shaobao_tests::app::spawn_app(backend).await {
+                        crate::$module::$name(app).await;
+                    }
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let backend = shaobao_tests::databases::Backend::Sqlite;
+                    if let Some(app) = shaobao_tests::app::spawn_app(backend).await {
+                        crate::$module::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    lifecycle::the_full_life_cycle,
+    lifecycle::a_rejected_return_and_a_ruled_dispute,
+    lifecycle::a_visit_opens_a_case_per_finding,
+    lifecycle::a_task_is_claimed_completed_and_confirmed,
+    matrix::every_route_by_every_caller,
+    idempotency::twenty_racing_identical_requests_append_once,
+    idempotency::if_match_guards_against_stale_writes,
+    bad_input::bad_input_is_refused_with_its_field_and_writes_nothing,
+    reads::history_metadata_and_masking,
+    reads::the_feed_pages_through_the_log_in_commit_order,
+    reads::org_openapi_docs_and_metrics,
+    reads::an_unreachable_store_answers_503,
+);

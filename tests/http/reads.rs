@@ -1,0 +1,261 @@
+//! Reads and the operational surface: history with metadata, masking, the global feed, the
+//! organisation, the OpenAPI document, request ids and metrics.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use shaobao_tests::app::{TestApp, DEPARTMENT, STREET};
+
+use crate::support::{case_path, open, step};
+
+/// History items carry position, metadata (actor, command id, time, correlation id = the request
+/// id) and hash; departments see the requester masked, in the case and in its history.
+pub async fn history_metadata_and_masking(app: TestApp) {
+    let t = &app.tokens;
+    let id = open(&app, &t.hotline).await;
+    let dispatch = json!({"unit": {"department": DEPARTMENT}});
+    let headers = [
+        ("X-Request-Id", "req-dispatch-42"),
+        ("Idempotency-Key", "d-1"),
+    ];
+    let dispatched = app
+        .post_with(&case_path(&id, "dispatch"), &t.hotline, &dispatch, &headers)
+        .await;
+    assert_eq!(dispatched.status, 200, "{dispatched}");
+    assert_eq!(dispatched.header("x-request-id"), Some("req-dispatch-42"));
+
+    let history = app.get(&case_path(&id, "events"), &t.auditor).await;
+    assert_eq!(history.status, 200, "{history}");
+    assert_eq!(history.body["next"], Value::Null);
+    let items = history.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let event = &items[1];
+    assert_eq!(event["sequence"], 2);
+    assert_eq!(event["event_type"], "CaseDispatched");
+    assert_eq!(event["position"], dispatched.body["position"]);
+    assert_eq!(event["metadata"]["correlation_id"], "req-dispatch-42");
+    assert!(event["metadata"]["command_id"]
+        .as_str()
+        .unwrap()
+        .ends_with(":d-1"));
+    assert!(event["metadata"]["actor"]
+        .as_str()
+        .unwrap()
+        .contains("hotline"));
+    assert!(event["metadata"]["time"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-03-02"));
+    assert_eq!(event["hash"].as_str().unwrap().len(), 64);
+    let phone =
+        |body: &Value| body["items"][0]["payload"]["CaseOpened"]["requester"]["phone"].clone();
+    assert_eq!(phone(&history.body), "13812341234");
+
+    let as_department = app.get(&case_path(&id, "events"), &t.department).await;
+    assert_eq!(phone(&as_department.body), "138****1234");
+    let case = app.get(&format!("/api/v1/cases/{id}"), &t.department).await;
+    assert_eq!(
+        case.body["requester"],
+        json!({"name": "王**", "phone": "138****1234"})
+    );
+    let case = app.get(&format!("/api/v1/cases/{id}"), &t.dispatcher).await;
+    assert_eq!(case.body["requester"]["phone"], "13812341234");
+
+    let unauthenticated = app.get(&format!("/api/v1/cases/{id}"), "").await;
+    assert_eq!(unauthenticated.status, 401);
+    assert_eq!(unauthenticated.header("www-authenticate"), Some("Bearer"));
+    assert!(app
+        .get("/health/live", "")
+        .await
+        .header("x-request-id")
+        .is_some());
+}
+
+/// The feed pages through every event in commit order, each page's `next` continuing the last.
+pub async fn the_feed_pages_through_the_log_in_commit_order(app: TestApp) {
+    let t = &app.tokens;
+    let first = open(&app, &t.hotline).await;
+    let second = open(&app, &t.hotline).await;
+    step(
+        &app,
+        &t.hotline,
+        &first,
+        "dispatch",
+        json!({"unit": {"street": STREET}}),
+    )
+    .await;
+    step(&app, &t.dispatcher, &first, "sign", json!({})).await;
+    let mut seen: Vec<Value> = Vec::new();
+    let mut after = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // On PostgreSQL the feed stops below the oldest open transaction on the server (other tests'
+    // included), so poll until all four events have come.
+    while seen.len() < 4 {
+        assert!(Instant::now() < deadline, "feed stalled after {seen:?}");
+        let page = app
+            .get(&format!("/api/v1/events?limit=3{after}"), &t.admin)
+            .await;
+        assert_eq!(page.status, 200, "{page}");
+        let items = page.body["items"].as_array().unwrap();
+        assert!(items.len() <= 3);
+        match page.body["next"].as_str() {
+            Some(next) => {
+                assert_eq!(next, items.last().unwrap()["position"]);
+                after = format!("&after={next}");
+            }
+            None => {
+                assert!(items.is_empty());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        seen.extend(items.iter().cloned());
+    }
+    let order: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|e| {
+            (
+                e["aggregate_id"].as_str().unwrap(),
+                e["event_type"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (first.as_str(), "CaseOpened"),
+            (second.as_str(), "CaseOpened"),
+            (first.as_str(), "CaseDispatched"),
+            (first.as_str(), "CaseSigned"),
+        ]
+    );
+}
+
+/// `GET /org` for any role; the OpenAPI document lists every route with its body; Swagger UI;
+/// metrics count requests by route template and commands by outcome.
+pub async fn org_openapi_docs_and_metrics(app: TestApp) {
+    let org = app.get("/api/v1/org", &app.tokens.volunteer).await;
+    assert_eq!(org.status, 200, "{org}");
+    let jingshan = &org.body["streets"][0];
+    assert_eq!(jingshan["code"], STREET);
+    assert!(jingshan["communities"][0]["grids"].is_array(), "{org}");
+    assert_eq!(org.body["departments"][0]["code"], DEPARTMENT);
+    let noise = &org.body["categories"][0];
+    assert_eq!(
+        (&noise["code"], &noise["default_urgency"]),
+        (&json!("noise"), &json!("ordinary"))
+    );
+
+    let document = app.get("/api/v1/openapi.json", "").await;
+    assert_eq!(document.status, 200);
+    assert_eq!(document.body["openapi"], "3.1.0");
+    let paths = document.body["paths"].as_object().unwrap();
+    let schemas = document.body["components"]["schemas"].as_object().unwrap();
+    let mut commands = vec!["/api/v1/cases".to_string(), "/api/v1/visits".to_string()];
+    for action in [
+        "answer",
+        "dispatch",
+        "sign",
+        "contact",
+        "return",
+        "return-decision",
+        "progress",
+        "extension",
+        "extension-decision",
+        "resolution",
+        "verification",
+        "callback",
+        "close",
+        "reopen",
+        "park",
+        "unpark",
+        "exclusion",
+        "whistles",
+        "tasks",
+    ] {
+        commands.push(format!("/api/v1/cases/{{id}}/{action}"));
+    }
+    for action in ["report-in", "decline", "action", "close"] {
+        commands.push(format!("/api/v1/cases/{{id}}/whistles/{{no}}/{action}"));
+    }
+    for action in ["claim", "complete", "confirm"] {
+        commands.push(format!("/api/v1/cases/{{id}}/tasks/{{no}}/{action}"));
+    }
+    for path in &commands {
+        let body = &paths[path.as_str()]["post"]["requestBody"]["content"]["application/json"];
+        let reference = body["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path}"));
+        let name = reference.trim_start_matches("#/components/schemas/");
+        assert!(
+            schemas.contains_key(name),
+            "{path}: {name} not in components"
+        );
+    }
+    for path in [
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/events",
+        "/api/v1/cases/{id}/state",
+        "/api/v1/events",
+        "/api/v1/org",
+        "/health/live",
+        "/health/ready",
+        "/metrics",
+    ] {
+        assert!(paths[path]["get"].is_object(), "{path} missing");
+    }
+    // Every documented operation (other modules' too) says what it answers.
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object();
+            assert!(responses.is_some_and(|r| !r.is_empty()), "{method} {path}");
+        }
+    }
+    let docs = app.get("/docs/", "").await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.text.contains("swagger"), "{}", docs.text);
+
+    open(&app, &app.tokens.hotline).await;
+    let refused = app
+        .post("/api/v1/cases", &app.tokens.auditor, &json!({}))
+        .await;
+    assert_eq!(refused.status, 403);
+    let metrics = app.get("/metrics", "").await;
+    assert_eq!(metrics.status, 200);
+    for line in [
+        r#"shaobao_http_requests_total{method="POST",route="/api/v1/cases",status="201"} 1"#,
+        r#"shaobao_http_requests_total{method="POST",route="/api/v1/cases",status="403"} 1"#,
+        r#"shaobao_http_requests_total{method="GET",route="/api/v1/org",status="200"} 1"#,
+        r#"shaobao_commands_total{command="open",outcome="ok"} 1"#,
+    ] {
+        assert!(
+            metrics.text.lines().any(|l| l == line),
+            "{line} not in\n{}",
+            metrics.text
+        );
+    }
+    assert!(metrics
+        .text
+        .contains(r#"shaobao_http_request_duration_seconds_bucket{method="POST",route="/api/v1/cases",status="201",le="0.1"}"#));
+}
+
+/// A store that cannot be reached answers 503 (retry later), never 500.
+pub async fn an_unreachable_store_answers_503(app: TestApp) {
+    let id = open(&app, &app.tokens.hotline).await;
+    app.state.store.close().await;
+    let read = app
+        .get(&format!("/api/v1/cases/{id}"), &app.tokens.hotline)
+        .await;
+    assert_eq!(
+        (read.status, read.error().0),
+        (503, "unavailable"),
+        "{read}"
+    );
+    let write = app
+        .post(&case_path(&id, "close"), &app.tokens.hotline, &json!({}))
+        .await;
+    assert_eq!(
+        (write.status, write.error().0),
+        (503, "unavailable"),
+        "{write}"
+    );
+}
