@@ -84,7 +84,6 @@ pub async fn rebuild(
             .map_or(1, |c| c.generation + 1);
         fill_shadows(store, org, &fold, name, generation).await?;
         pending.push((name, generation));
-        eprintln!("DIAG filled {name} at {:?}", started.elapsed());
     }
     for _ in 0..SWAP_ATTEMPTS {
         let touched = catch_up(store, &mut fold, &mut position, &mut done).await?;
@@ -100,7 +99,6 @@ pub async fn rebuild(
             }
         }
         pending = still_pending;
-        eprintln!("DIAG swap round at {:?}", started.elapsed());
         if pending.is_empty() {
             let seconds = started.elapsed().as_secs_f64();
             return Ok(RebuildReport {

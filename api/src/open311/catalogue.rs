@@ -109,8 +109,8 @@ pub fn choices(attributes: &BTreeMap<String, String>) -> Result<Choices, Open311
             }
             _ => {
                 return Err(Open311Error::BadRequest(format!(
-                    "unknown attribute[{code}]: services take attribute[urgency] and attribute[kind]"
-                )))
+                "unknown attribute[{code}]: services take attribute[urgency] and attribute[kind]"
+            )))
             }
         }
     }
@@ -160,7 +160,11 @@ fn describe(org: &Organisation, category: &Category) -> String {
 
 /// The code's words and the name: `construction noise, 施工扰民`.
 fn keywords(category: &Category) -> String {
-    format!("{}, {}", category.code.replace(['_', '-', '.'], " "), category.name)
+    format!(
+        "{}, {}",
+        category.code.replace(['_', '-', '.'], " "),
+        category.name
+    )
 }
 
 /// Services are grouped by the department that usually handles them.
@@ -216,9 +220,18 @@ mod tests {
     #[test]
     fn unknown_attributes_and_values_are_bad_requests() {
         for (pairs, message) in [
-            (&[("urgency", "urgent")][..], "attribute[urgency] has no value \"urgent\""),
-            (&[("kind", "Report")][..], "attribute[kind] has no value \"Report\""),
-            (&[("building_type", "flat")][..], "unknown attribute[building_type]"),
+            (
+                &[("urgency", "urgent")][..],
+                "attribute[urgency] has no value \"urgent\"",
+            ),
+            (
+                &[("kind", "Report")][..],
+                "attribute[kind] has no value \"Report\"",
+            ),
+            (
+                &[("building_type", "flat")][..],
+                "unknown attribute[building_type]",
+            ),
         ] {
             let err = choices(&given(pairs)).unwrap_err();
             assert!(

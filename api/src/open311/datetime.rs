@@ -30,7 +30,10 @@ pub fn read(name: &str, text: &str) -> Result<DateTime<Utc>, Open311Error> {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(|day| day.and_hms_opt(0, 0, 0).expect("midnight exists"))
         });
-    match local.ok().and_then(|t| beijing().from_local_datetime(&t).single()) {
+    match local
+        .ok()
+        .and_then(|t| beijing().from_local_datetime(&t).single())
+    {
         Some(at) => Ok(at.with_timezone(&Utc)),
         None => Err(Open311Error::BadRequest(format!(
             "{name} must be an ISO 8601 date-time such as 2026-03-02T10:00:00+08:00, not {text:?}"
@@ -66,7 +69,13 @@ mod tests {
 
     #[test]
     fn anything_else_is_a_bad_request_naming_the_parameter() {
-        for text in ["yesterday", "2026-02-30", "2026-03-02T25:00:00Z", "", "1700000000"] {
+        for text in [
+            "yesterday",
+            "2026-02-30",
+            "2026-03-02T25:00:00Z",
+            "",
+            "1700000000",
+        ] {
             let err = read("end_date", text).unwrap_err();
             assert!(
                 matches!(&err, Open311Error::BadRequest(m) if m.starts_with("end_date must be")),

@@ -17,7 +17,10 @@ pub enum Node {
     /// Fields in the order they are written.
     Object(Vec<(&'static str, Node)>),
     /// In XML each item is an element named `item`.
-    List { item: &'static str, items: Vec<Node> },
+    List {
+        item: &'static str,
+        items: Vec<Node>,
+    },
 }
 
 impl Node {

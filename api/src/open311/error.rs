@@ -61,9 +61,12 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_is_a_list_of_one_code_and_description() {
-        let response = Open311Error::Forbidden("api_key was not provided".into()).respond(Format::Json);
+        let response =
+            Open311Error::Forbidden("api_key was not provided".into()).respond(Format::Json);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
         assert_eq!(
             std::str::from_utf8(&body).unwrap(),
             r#"[{"code":403,"description":"api_key was not provided"}]"#
@@ -75,7 +78,9 @@ mod tests {
         let err = Open311Error::Api(ApiError::Internal("pool exploded at 10.0.0.7".into()));
         let response = err.respond(Format::Xml);
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
         assert!(std::str::from_utf8(&body).unwrap().ends_with(
             "<errors><error><code>500</code><description>internal error; see the server log</description></error></errors>"
         ));

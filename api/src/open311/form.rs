@@ -46,12 +46,17 @@ impl Fields {
             if value.is_empty() {
                 continue;
             }
-            let (map, key) = match name.strip_prefix("attribute[").and_then(|n| n.strip_suffix(']')) {
+            let (map, key) = match name
+                .strip_prefix("attribute[")
+                .and_then(|n| n.strip_suffix(']'))
+            {
                 Some(code) => (&mut fields.attributes, code.to_string()),
                 None => (&mut fields.values, name.to_string()),
             };
             if map.insert(key, value.to_string()).is_some() {
-                return Err(Open311Error::BadRequest(format!("{name} was given more than once")));
+                return Err(Open311Error::BadRequest(format!(
+                    "{name} was given more than once"
+                )));
             }
         }
         Ok(fields)
@@ -119,7 +124,11 @@ fn requester(fields: &mut Fields) -> Result<Option<Requester>, Open311Error> {
         format!("{last}{first}")
     };
     Ok(Some(Requester {
-        name: if name.is_empty() { "匿名".into() } else { name },
+        name: if name.is_empty() {
+            "匿名".into()
+        } else {
+            name
+        },
         phone,
     }))
 }

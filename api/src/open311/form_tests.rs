@@ -12,7 +12,10 @@ fn submit(body: &str) -> Result<Report, Open311Error> {
 fn bad_request(result: Result<impl std::fmt::Debug, Open311Error>, start: &str) {
     match result {
         Err(Open311Error::BadRequest(message)) => {
-            assert!(message.starts_with(start), "{message:?} should start with {start:?}")
+            assert!(
+                message.starts_with(start),
+                "{message:?} should start with {start:?}"
+            )
         }
         other => panic!("expected 400 {start:?}, got {other:?}"),
     }
@@ -37,7 +40,10 @@ fn a_full_form_opens_a_located_open311_case() {
     assert_eq!(open.description, "广场舞噪声");
     assert_eq!(open.location.street, "jiaodaokou");
     assert_eq!(open.location.address.as_deref(), Some("南锣鼓巷 20号"));
-    assert_eq!((open.location.lat, open.location.lon), (Some(39.9372), Some(116.4030)));
+    assert_eq!(
+        (open.location.lat, open.location.lon),
+        (Some(39.9372), Some(116.4030))
+    );
     assert_eq!(
         open.requester,
         Some(Requester {
@@ -54,7 +60,11 @@ fn defaults_fill_what_a_minimal_form_leaves_out() {
     let open = report.open.clone();
     assert_eq!(open.kind, CaseKind::Report);
     assert_eq!(open.urgency, None, "the category's default applies");
-    assert_eq!(report.urgency, Urgency::Emergency, "gas leaks are emergencies");
+    assert_eq!(
+        report.urgency,
+        Urgency::Emergency,
+        "gas leaks are emergencies"
+    );
     assert_eq!(open.description, "燃气泄漏", "the service's name");
     assert_eq!(open.location.community.as_deref(), Some("qianmen-caochang"));
     assert_eq!(open.requester, None);
@@ -65,9 +75,14 @@ fn defaults_fill_what_a_minimal_form_leaves_out() {
 fn names_are_kept_only_with_a_phone() {
     let requester = |body: &str| submit(body).unwrap().open.requester;
     let base = "service_code=noise&address_id=jingshan";
-    assert_eq!(requester(&format!("{base}&first_name=Li&last_name=Wang")), None);
     assert_eq!(
-        requester(&format!("{base}&first_name=John&last_name=Smith&phone=%2B86-10-12345")),
+        requester(&format!("{base}&first_name=Li&last_name=Wang")),
+        None
+    );
+    assert_eq!(
+        requester(&format!(
+            "{base}&first_name=John&last_name=Smith&phone=%2B86-10-12345"
+        )),
         Some(Requester {
             name: "John Smith".into(),
             phone: "+86-10-12345".into()
@@ -77,13 +92,22 @@ fn names_are_kept_only_with_a_phone() {
         requester(&format!("{base}&phone=12345")).map(|r| r.name),
         Some("匿名".into())
     );
-    bad_request(submit(&format!("{base}&phone=call+me")), "phone must be a telephone number");
-    bad_request(submit(&format!("{base}&phone=1234")), "phone must be a telephone number");
+    bad_request(
+        submit(&format!("{base}&phone=call+me")),
+        "phone must be a telephone number",
+    );
+    bad_request(
+        submit(&format!("{base}&phone=1234")),
+        "phone must be a telephone number",
+    );
 }
 
 #[test]
 fn each_field_mistake_is_a_bad_request() {
-    bad_request(submit("address_id=jingshan"), "service_code was not provided");
+    bad_request(
+        submit("address_id=jingshan"),
+        "service_code was not provided",
+    );
     bad_request(
         submit("service_code=potholes&address_id=jingshan"),
         "service_code \"potholes\" not found",
@@ -93,8 +117,14 @@ fn each_field_mistake_is_a_bad_request() {
         "service_code was given more than once",
     );
     bad_request(submit("service_code=noise"), "a location is required");
-    bad_request(submit("service_code=noise&lat=39.93"), "lat was given without long");
-    bad_request(submit("service_code=noise&lat=99&long=116.4"), "lat must be a number");
+    bad_request(
+        submit("service_code=noise&lat=39.93"),
+        "lat was given without long",
+    );
+    bad_request(
+        submit("service_code=noise&lat=99&long=116.4"),
+        "lat must be a number",
+    );
     bad_request(
         submit("service_code=noise&address_id=jingshan&attribute[colour]=red"),
         "unknown attribute[colour]",

@@ -79,8 +79,12 @@ pub async fn submit(
 
 /// The caller behind `api_key`, which must be an intake token.
 async fn intake_actor(tokens: &TokenStore, api_key: Option<String>) -> Result<Actor, Open311Error> {
-    let api_key = api_key.ok_or_else(|| Open311Error::Forbidden("api_key was not provided".into()))?;
-    let actor = tokens.authenticate(&api_key).await.map_err(ApiError::from)?;
+    let api_key =
+        api_key.ok_or_else(|| Open311Error::Forbidden("api_key was not provided".into()))?;
+    let actor = tokens
+        .authenticate(&api_key)
+        .await
+        .map_err(ApiError::from)?;
     match actor {
         Some(actor) if actor.role == Role::Intake => Ok(actor),
         Some(actor) => Err(Open311Error::Forbidden(format!(

@@ -46,7 +46,10 @@ pub fn point(lat: Option<&str>, long: Option<&str>) -> Result<Option<(f64, f64)>
             "{name} must be a number of degrees within ±{limit}, not {text:?}"
         ))),
     };
-    Ok(Some((degrees("lat", lat, 90.0)?, degrees("long", long, 180.0)?)))
+    Ok(Some((
+        degrees("lat", lat, 90.0)?,
+        degrees("long", long, 180.0)?,
+    )))
 }
 
 /// The case location for `place` under the rule above.
@@ -66,8 +69,9 @@ pub fn locate(org: &Organisation, place: Place) -> Result<Location, Open311Error
                      send lat and long, or address_id",
                     org.district.name
                 ),
-                None => "a location is required: lat and long, address_string or address_id"
-                    .to_string(),
+                None => {
+                    "a location is required: lat and long, address_string or address_id".to_string()
+                }
             }))
         }
     };
@@ -84,9 +88,10 @@ pub fn locate(org: &Organisation, place: Place) -> Result<Location, Open311Error
 /// street and community names; the most specific code.
 pub fn address_of(org: &Organisation, location: &Location) -> (String, String) {
     let street = org.street(&location.street);
-    let community = location.community.as_ref().and_then(|code| {
-        street.and_then(|s| s.communities.iter().find(|c| &c.code == code))
-    });
+    let community = location
+        .community
+        .as_ref()
+        .and_then(|code| street.and_then(|s| s.communities.iter().find(|c| &c.code == code)));
     let address = location.address.clone().unwrap_or_else(|| {
         let street = street.map_or(location.street.as_str(), |s| &s.name);
         format!("{street}{}", community.map_or("", |c| &c.name))
@@ -164,7 +169,10 @@ fn nearest_street(org: &Organisation, lat: f64, long: f64) -> Result<String, Ope
     let nearest = org
         .streets
         .iter()
-        .filter_map(|s| s.centre.map(|[c_lat, c_long]| (distance_m(lat, long, c_lat, c_long), s)))
+        .filter_map(|s| {
+            s.centre
+                .map(|[c_lat, c_long]| (distance_m(lat, long, c_lat, c_long), s))
+        })
         .min_by(|a, b| a.0.total_cmp(&b.0));
     match nearest {
         Some((distance, street)) if distance <= MAX_DISTANCE_M => Ok(street.code.clone()),

@@ -9,7 +9,10 @@ fn org() -> Organisation {
 fn bad_request(result: Result<impl std::fmt::Debug, Open311Error>, start: &str) {
     match result {
         Err(Open311Error::BadRequest(message)) => {
-            assert!(message.starts_with(start), "{message:?} should start with {start:?}")
+            assert!(
+                message.starts_with(start),
+                "{message:?} should start with {start:?}"
+            )
         }
         other => panic!("expected 400 {start:?}, got {other:?}"),
     }
@@ -51,20 +54,35 @@ fn address_id_is_a_community_or_street_code() {
     };
     let located = locate(&org, place("jingshan-jixiang")).unwrap();
     assert_eq!(area(&located), ("jingshan", Some("jingshan-jixiang")));
-    assert_eq!(area(&locate(&org, place("qianmen")).unwrap()), ("qianmen", None));
-    bad_request(locate(&org, place("nowhere")), "address_id \"nowhere\" is neither");
+    assert_eq!(
+        area(&locate(&org, place("qianmen")).unwrap()),
+        ("qianmen", None)
+    );
+    bad_request(
+        locate(&org, place("nowhere")),
+        "address_id \"nowhere\" is neither",
+    );
 }
 
 #[test]
 fn an_address_names_a_community_or_a_street() {
     let org = org();
     for (address, expected) in [
-        ("景山街道吉祥社区吉祥胡同12号", ("jingshan", Some("jingshan-jixiang"))),
-        ("南池子社区 南池子大街 8 号", ("donghuamen", Some("donghuamen-nanchizi"))),
+        (
+            "景山街道吉祥社区吉祥胡同12号",
+            ("jingshan", Some("jingshan-jixiang")),
+        ),
+        (
+            "南池子社区 南池子大街 8 号",
+            ("donghuamen", Some("donghuamen-nanchizi")),
+        ),
         ("前门大街 5 号", ("qianmen", None)),
         ("交道口街道办事处", ("jiaodaokou", None)),
         ("No. 3, Jingshan Qianjie", ("jingshan", None)),
-        ("andingmen-guozijian, Guozijian St", ("andingmen", Some("andingmen-guozijian"))),
+        (
+            "andingmen-guozijian, Guozijian St",
+            ("andingmen", Some("andingmen-guozijian")),
+        ),
     ] {
         let located = locate(&org, at(address)).unwrap();
         assert_eq!(area(&located), expected, "{address}");
@@ -83,7 +101,10 @@ fn names_of_two_streets_are_ambiguous() {
 #[test]
 fn codes_match_only_as_whole_words() {
     let org = org();
-    bad_request(locate(&org, at("Jingshanxi Road")), "address_string \"Jingshanxi Road\" names no street");
+    bad_request(
+        locate(&org, at("Jingshanxi Road")),
+        "address_string \"Jingshanxi Road\" names no street",
+    );
 }
 
 #[test]
@@ -121,7 +142,10 @@ fn a_point_far_from_every_street_is_outside_the_district() {
         point: Some((31.2304, 121.4737)),
         ..Place::default()
     };
-    bad_request(locate(&org(), shanghai.clone()), "lat/long 31.2304, 121.4737 is outside 东城区");
+    bad_request(
+        locate(&org(), shanghai.clone()),
+        "lat/long 31.2304, 121.4737 is outside 东城区",
+    );
     let mut uncharted = org();
     for street in &mut uncharted.streets {
         street.centre = None;
@@ -137,7 +161,10 @@ fn a_point_far_from_every_street_is_outside_the_district() {
 fn without_any_location_the_request_is_refused() {
     let org = org();
     bad_request(locate(&org, Place::default()), "a location is required");
-    bad_request(locate(&org, at("某小区 3 号楼")), "address_string \"某小区 3 号楼\" names no street");
+    bad_request(
+        locate(&org, at("某小区 3 号楼")),
+        "address_string \"某小区 3 号楼\" names no street",
+    );
 }
 
 #[test]
@@ -147,7 +174,10 @@ fn the_public_address_is_the_text_or_the_names() {
     location.community = Some("jingshan-jixiang".into());
     assert_eq!(
         address_of(&org, &location),
-        ("景山街道吉祥社区".to_string(), "jingshan-jixiang".to_string())
+        (
+            "景山街道吉祥社区".to_string(),
+            "jingshan-jixiang".to_string()
+        )
     );
     location.address = Some("吉祥胡同 12 号".into());
     location.community = None;

@@ -38,16 +38,25 @@ fn describe(org: &Organisation, event: &CaseEvent) -> String {
             return format!("争议裁定 ruled: {} handles it", unit_name(org, responsible));
         }
         WhistleBlown { departments, .. } => {
-            let names: Vec<String> = departments.iter().map(|d| department(&d.department)).collect();
+            let names: Vec<String> = departments
+                .iter()
+                .map(|d| department(&d.department))
+                .collect();
             return format!("吹哨 whistle blown for {}", names.join("、"));
         }
-        DepartmentReportedIn { department: code, .. } => {
+        DepartmentReportedIn {
+            department: code, ..
+        } => {
             return format!("报到 {} reported in", department(code));
         }
-        WhistleDeclined { department: code, .. } => {
+        WhistleDeclined {
+            department: code, ..
+        } => {
             return format!("{} declined the whistle", department(code));
         }
-        WhistleActionReported { department: code, .. } => {
+        WhistleActionReported {
+            department: code, ..
+        } => {
             return format!("{} reported what it did", department(code));
         }
         WhistleClosed { .. } => "哨结 whistle closed",

@@ -74,10 +74,11 @@ impl RequestQuery {
         org: &Organisation,
         now: DateTime<Utc>,
     ) -> Result<RequestQuery, Open311Error> {
-        let params: HashMap<String, String> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
-            .map(|(name, value)| (name.into_owned(), value.trim().to_string()))
-            .filter(|(_, value)| !value.is_empty())
-            .collect();
+        let params: HashMap<String, String> =
+            form_urlencoded::parse(query.unwrap_or("").as_bytes())
+                .map(|(name, value)| (name.into_owned(), value.trim().to_string()))
+                .filter(|(_, value)| !value.is_empty())
+                .collect();
         let param = |name: &str| params.get(name).map(String::as_str);
         let ids = param("service_request_id").map(list);
         if ids.as_ref().is_some_and(|ids| ids.len() > MAX_REQUESTS) {
@@ -86,7 +87,10 @@ impl RequestQuery {
             )));
         }
         let service_codes = param("service_code").map(list).unwrap_or_default();
-        if let Some(unknown) = service_codes.iter().find(|code| org.category(code).is_none()) {
+        if let Some(unknown) = service_codes
+            .iter()
+            .find(|code| org.category(code).is_none())
+        {
             return Err(bad(format!("service_code {unknown:?} not found")));
         }
         let end = match param("end_date") {
@@ -111,7 +115,13 @@ impl RequestQuery {
             })
             .collect::<Result<_, _>>()?;
         let page = number(param("page"), "page", 1, usize::MAX, 1)?;
-        let page_size = number(param("page_size"), "page_size", 1, MAX_REQUESTS, MAX_REQUESTS)?;
+        let page_size = number(
+            param("page_size"),
+            "page_size",
+            1,
+            MAX_REQUESTS,
+            MAX_REQUESTS,
+        )?;
         Ok(RequestQuery {
             ids,
             service_codes,
@@ -143,7 +153,9 @@ fn extensions(value: Option<&str>) -> Result<bool, Open311Error> {
     match value.map(str::trim) {
         None | Some("") | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(other) => Err(bad(format!("extensions must be true or false, not {other:?}"))),
+        Some(other) => Err(bad(format!(
+            "extensions must be true or false, not {other:?}"
+        ))),
     }
 }
 
@@ -167,8 +179,12 @@ fn number(
     };
     match text.parse::<usize>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ if max == usize::MAX => Err(bad(format!("{name} must be a whole number from {min}, not {text:?}"))),
-        _ => Err(bad(format!("{name} must be a whole number from {min} to {max}, not {text:?}"))),
+        _ if max == usize::MAX => Err(bad(format!(
+            "{name} must be a whole number from {min}, not {text:?}"
+        ))),
+        _ => Err(bad(format!(
+            "{name} must be a whole number from {min} to {max}, not {text:?}"
+        ))),
     }
 }
 

@@ -52,8 +52,14 @@ fn every_filter_is_read() {
     .unwrap();
     assert_eq!(query.ids, Some(vec!["a".to_string(), "b".to_string()]));
     assert_eq!(query.service_codes, ["noise", "heating"]);
-    assert_eq!(query.start, Utc.with_ymd_and_hms(2025, 12, 31, 16, 0, 0).unwrap());
-    assert_eq!(query.end, Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap());
+    assert_eq!(
+        query.start,
+        Utc.with_ymd_and_hms(2025, 12, 31, 16, 0, 0).unwrap()
+    );
+    assert_eq!(
+        query.end,
+        Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap()
+    );
     assert_eq!(query.statuses, [Status::Open, Status::Closed]);
     assert!(query.extensions);
     assert_eq!((query.skip, query.page_size), (40, 20));
@@ -64,7 +70,10 @@ fn the_window_runs_90_days_back_from_end_date() {
     let query = parse("end_date=2026-02-01").unwrap();
     assert_eq!(query.end - query.start, Duration::days(90));
     let query = parse("start_date=2025-01-01").unwrap();
-    assert_eq!((query.start.to_rfc3339(), query.end), ("2024-12-31T16:00:00+00:00".into(), now()));
+    assert_eq!(
+        (query.start.to_rfc3339(), query.end),
+        ("2024-12-31T16:00:00+00:00".into(), now())
+    );
 }
 
 #[test]
@@ -80,7 +89,17 @@ fn filters_admit_by_service_and_status() {
 #[test]
 fn states_map_to_open_and_closed() {
     use CaseState::*;
-    for state in [Received, Dispatched, Signed, Handling, ReturnPending, Disputed, Resolved, AwaitingCallback, Parked] {
+    for state in [
+        Received,
+        Dispatched,
+        Signed,
+        Handling,
+        ReturnPending,
+        Disputed,
+        Resolved,
+        AwaitingCallback,
+        Parked,
+    ] {
         assert_eq!(Status::of(state), Status::Open, "{state}");
     }
     assert_eq!(Status::of(Closed).as_str(), "closed");
@@ -91,17 +110,41 @@ fn states_map_to_open_and_closed() {
 
 #[test]
 fn each_bad_parameter_is_a_bad_request() {
-    bad_request("start_date=yesterday", "start_date must be an ISO 8601 date-time");
-    bad_request("end_date=2026-13-01", "end_date must be an ISO 8601 date-time");
-    bad_request("start_date=2026-02-02&end_date=2026-02-01", "start_date must not be after end_date");
-    bad_request("status=pending", "status must be open or closed, not \"pending\"");
-    bad_request("service_code=potholes", "service_code \"potholes\" not found");
+    bad_request(
+        "start_date=yesterday",
+        "start_date must be an ISO 8601 date-time",
+    );
+    bad_request(
+        "end_date=2026-13-01",
+        "end_date must be an ISO 8601 date-time",
+    );
+    bad_request(
+        "start_date=2026-02-02&end_date=2026-02-01",
+        "start_date must not be after end_date",
+    );
+    bad_request(
+        "status=pending",
+        "status must be open or closed, not \"pending\"",
+    );
+    bad_request(
+        "service_code=potholes",
+        "service_code \"potholes\" not found",
+    );
     bad_request("extensions=yes", "extensions must be true or false");
     bad_request("page=0", "page must be a whole number from 1,");
-    bad_request("page_size=1001", "page_size must be a whole number from 1 to 1000");
-    bad_request("page_size=ten", "page_size must be a whole number from 1 to 1000");
+    bad_request(
+        "page_size=1001",
+        "page_size must be a whole number from 1 to 1000",
+    );
+    bad_request(
+        "page_size=ten",
+        "page_size must be a whole number from 1 to 1000",
+    );
     let many = vec!["x"; 1001].join(",");
-    bad_request(&format!("service_request_id={many}"), "service_request_id lists more than 1000");
+    bad_request(
+        &format!("service_request_id={many}"),
+        "service_request_id lists more than 1000",
+    );
 }
 
 #[test]

@@ -45,17 +45,19 @@ impl RequestRecord {
             events.push(event);
         }
         let case = record.case;
-        Ok(match (case.state(), case.intake().cloned(), record.updated_at) {
-            (Some(state), Some(intake), Some(updated_at)) => Some(RequestRecord {
-                id: id.to_string(),
-                state,
-                intake,
-                case,
-                updated_at,
-                events,
-            }),
-            _ => None,
-        })
+        Ok(
+            match (case.state(), case.intake().cloned(), record.updated_at) {
+                (Some(state), Some(intake), Some(updated_at)) => Some(RequestRecord {
+                    id: id.to_string(),
+                    state,
+                    intake,
+                    case,
+                    updated_at,
+                    events,
+                }),
+                _ => None,
+            },
+        )
     }
 
     /// The request's fields in GeoReport v2 order, with the history as `notes` on request.
@@ -73,13 +75,26 @@ impl RequestRecord {
             ("service_name", Node::text(service_name)),
             ("service_code", Node::text(&intake.category)),
             ("description", Node::text(&intake.description)),
-            ("agency_responsible", Node::maybe(case.handling_unit().map(|u| unit_name(org, u)))),
+            (
+                "agency_responsible",
+                Node::maybe(case.handling_unit().map(|u| unit_name(org, u))),
+            ),
             ("service_notice", Node::Null),
-            ("requested_datetime", Node::text(datetime::write(intake.opened_at))),
-            ("updated_datetime", Node::text(datetime::write(self.updated_at))),
+            (
+                "requested_datetime",
+                Node::text(datetime::write(intake.opened_at)),
+            ),
+            (
+                "updated_datetime",
+                Node::text(datetime::write(self.updated_at)),
+            ),
             (
                 "expected_datetime",
-                Node::maybe(case.deadlines().resolve.map(|clock| datetime::write(clock.due_at))),
+                Node::maybe(
+                    case.deadlines()
+                        .resolve
+                        .map(|clock| datetime::write(clock.due_at)),
+                ),
             ),
             ("address", Node::text(address)),
             ("address_id", Node::text(address_id)),

@@ -35,12 +35,18 @@ pub async fn list(state: &AppState, query: Option<&str>) -> Result<Document, Ope
 }
 
 /// `GET requests/{id}`: a list of one; 404 for an unknown id.
-pub async fn one(state: &AppState, id: &str, query: Option<&str>) -> Result<Document, Open311Error> {
+pub async fn one(
+    state: &AppState,
+    id: &str,
+    query: Option<&str>,
+) -> Result<Document, Open311Error> {
     let extensions = query::extensions_only(query)?;
     let record = RequestRecord::load(&state.store, id)
         .await?
         .ok_or_else(|| not_found("service_request_id", id))?;
-    Ok(service_requests(vec![record.to_node(&state.org, extensions)]))
+    Ok(service_requests(vec![
+        record.to_node(&state.org, extensions)
+    ]))
 }
 
 /// `GET tokens/{token}`: requests are created synchronously, so the `service_request_id` POST
@@ -80,10 +86,12 @@ async fn search(store: &Store, query: &RequestQuery) -> Result<Vec<String>, Open
     };
     let mut ids = Vec::new();
     while ids.len() < wanted {
-        let found = search_cases(store, &filter, &page).await.map_err(|err| match err {
-            ListError::Store(err) => ApiError::from(err),
-            ListError::Token(err) => ApiError::Internal(err.to_string()),
-        })?;
+        let found = search_cases(store, &filter, &page)
+            .await
+            .map_err(|err| match err {
+                ListError::Store(err) => ApiError::from(err),
+                ListError::Token(err) => ApiError::Internal(err.to_string()),
+            })?;
         let admitted = found
             .items
             .into_iter()
@@ -94,7 +102,11 @@ async fn search(store: &Store, query: &RequestQuery) -> Result<Vec<String>, Open
             None => break,
         }
     }
-    Ok(ids.into_iter().skip(query.skip).take(query.page_size).collect())
+    Ok(ids
+        .into_iter()
+        .skip(query.skip)
+        .take(query.page_size)
+        .collect())
 }
 
 fn not_found(what: &str, id: &str) -> Open311Error {

@@ -4,9 +4,9 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::extract::{FromRequestParts, OriginalUri, Path, RawQuery, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -76,7 +76,7 @@ async fn token(State(state): State<AppState>, resource: Resource) -> Response {
 
 /// Any other path under `/open311/v2/`: 404 in the format its extension names (XML, the format
 /// GeoReport v2 requires, without one).
-async fn unknown(uri: Uri) -> Response {
+async fn unknown(OriginalUri(uri): OriginalUri) -> Response {
     let last = uri.path().rsplit('/').next().unwrap_or_default();
     let format = Format::split(last).map_or(Format::Xml, |(_, format)| format);
     Open311Error::NotFound(format!("no such resource: {}", uri.path())).respond(format)
@@ -107,7 +107,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Resource {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let Path(file) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|rejection| Open311Error::from(ApiError::from(rejection)).respond(Format::Xml))?;
+            .map_err(|rejection| {
+                Open311Error::from(ApiError::from(rejection)).respond(Format::Xml)
+            })?;
         match Format::split(&file) {
             Some((name, format)) => Ok(Resource {
                 name: name.to_string(),

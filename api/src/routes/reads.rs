@@ -260,14 +260,8 @@ async fn rankings(
     }
     caught_up(&state, &query.min_position).await?;
     let now = state.clock.now();
-    let rows = statistics::rankings(
-        &state.store,
-        unit,
-        &query.month,
-        now,
-        &Weights::default(),
-    )
-    .await;
+    let rows =
+        statistics::rankings(&state.store, unit, &query.month, now, &Weights::default()).await;
     Ok(Json(
         json!({ "items": rows.map_err(stats_error)?, "next": null }),
     ))

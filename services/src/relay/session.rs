@@ -28,11 +28,16 @@ struct Resume {
     expect: Expect,
 }
 
+/// Events read from the log, each with its messages.
+type Batch = Vec<(LogPosition, Vec<Outgoing>)>;
+
 pub(super) struct Session<'a> {
     relay: &'a Relay,
     stream: Option<Stream>,
     resume: Option<Resume>,
     streets: Streets,
+    /// The batch after the one being published, read meanwhile.
+    read_ahead: Option<Batch>,
 }
 
 impl<'a> Session<'a> {
@@ -42,6 +47,7 @@ impl<'a> Session<'a> {
             stream: None,
             resume: None,
             streets: Streets::default(),
+            read_ahead: None,
         }
     }
 
@@ -58,18 +64,13 @@ impl<'a> Session<'a> {
             Some(resume) => resume,
             None => self.resume.insert(resume_at_end(&relay.store, stream).await?),
         };
-        let events = relay
-            .store
-            .read_log(resume.after, relay.config.batch_size)
-            .await?;
-        if events.is_empty() {
+        let mut batch = match self.read_ahead.take() {
+            Some(batch) => batch,
+            None => read_batch(relay, &mut self.streets, resume.after).await?,
+        };
+        let Some(&(last, _)) = batch.last() else {
             return Ok(Step::Idle);
-        }
-        let mut batch = Vec::with_capacity(events.len());
-        for event in &events {
-            let street = self.streets.street_of(&relay.store, event).await?;
-            batch.push((event.position, messages_for(event, street.as_deref())?));
-        }
+        };
         if let (Some(tail), Some((_, first))) = (&resume.tail, batch.first_mut()) {
             if let Some(published) = first.iter().position(|m| &m.msg_id == tail) {
                 first.drain(..=published);
@@ -80,9 +81,12 @@ impl<'a> Session<'a> {
             .into_iter()
             .flat_map(|(position, messages)| messages.into_iter().map(move |m| (m, position)))
             .collect();
-        let max_in_flight = relay.config.max_in_flight;
         let first = resume.expect.clone();
-        let published = publish_in_order(&relay.jetstream, messages, first, max_in_flight).await;
+        // Reading the log and publishing take about as long as each other: overlap them.
+        let (published, read_ahead) = tokio::join!(
+            publish_in_order(&relay.jetstream, messages, first, relay.config.max_in_flight),
+            read_batch(relay, &mut self.streets, last),
+        );
 
         // The stream now holds the acknowledged prefix: remember that before anything can fail.
         if let Some(msg_id) = published.last_msg_id {
@@ -101,6 +105,8 @@ impl<'a> Session<'a> {
             self.save(done).await?;
             return Err(err.into());
         }
+        // A failed or empty read-ahead is simply read again next time.
+        self.read_ahead = read_ahead.ok().filter(|batch| !batch.is_empty());
         self.save(done).await?;
         Ok(Step::Published)
     }
@@ -112,6 +118,24 @@ impl<'a> Session<'a> {
         }
         Ok(())
     }
+}
+
+/// The events after `after` (a batch of them) with their messages.
+async fn read_batch(
+    relay: &Relay,
+    streets: &mut Streets,
+    after: LogPosition,
+) -> Result<Batch, RelayError> {
+    let events = relay
+        .store
+        .read_log(after, relay.config.batch_size)
+        .await?;
+    let mut batch = Vec::with_capacity(events.len());
+    for event in &events {
+        let street = streets.street_of(&relay.store, event).await?;
+        batch.push((event.position, messages_for(event, street.as_deref())?));
+    }
+    Ok(batch)
 }
 
 /// The last event all of whose messages are among the first `acked`.

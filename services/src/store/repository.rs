@@ -127,7 +127,6 @@ impl PersistedEventRepository for ChainedRepository {
 
     /// Only the snapshot path calls this, and the command bus does not snapshot: the command-id
     /// check in [`Self::get_events`] needs the whole stream.
-
     async fn get_last_events<A: Aggregate>(
         &self,
         aggregate_id: &str,
