@@ -10,7 +10,9 @@ use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
 use crate::error::Error;
 use crate::server::{shutdown_signal, Server};
 
+mod bench;
 mod replay;
+mod simulate;
 mod token;
 
 pub use replay::{ReadModelConfig, ReplayConfig};
@@ -40,6 +42,21 @@ pub enum Command {
     Replay(ReplayConfig),
     /// Check the hash chains and that every read model equals a fresh rebuild.
     Verify(ReadModelConfig),
+    /// Play a deterministic synthetic district day against the HTTP API and report it.
+    Simulate(simulate::SimulateArgs),
+    /// Measure the command path against a raw baseline, HTTP latency and rebuild throughput.
+    Bench(bench::BenchArgs),
+}
+
+impl Command {
+    /// The log filter when `RUST_LOG` is unset: simulations and benchmarks would drown their
+    /// report in one line per request.
+    pub fn default_log_filter(&self) -> &'static str {
+        match self {
+            Command::Simulate(_) | Command::Bench(_) => "warn",
+            _ => "info",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -76,6 +93,10 @@ pub struct ServeConfig {
         allow_negative_numbers = true
     )]
     pub sla_scale: f64,
+    /// Also print demo tokens and bring the district to life with a gentle simulation (a new
+    /// contact every few seconds; SLA scale 0.002 unless --sla-scale is given).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 impl Default for ServeConfig {
@@ -86,6 +107,7 @@ impl Default for ServeConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             org: None,
             sla_scale: 1.0,
+            demo: false,
         }
     }
 }
@@ -101,6 +123,9 @@ pub struct MigrateConfig {
 /// Runs one subcommand to completion.
 pub async fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
+        Command::Serve(config) if config.demo => {
+            crate::simulate::demo::serve(config, shutdown_signal()).await
+        }
         Command::Serve(config) => {
             let shutdown = shutdown_signal();
             Server::start(&config).await?.run(shutdown).await
@@ -109,6 +134,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Token(command) => token::run(command).await,
         Command::Replay(config) => replay::replay(&config).await,
         Command::Verify(config) => replay::verify_all(&config).await,
+        Command::Simulate(args) => simulate::run(args).await,
+        Command::Bench(args) => bench::run(args).await,
     }
 }
 

@@ -35,6 +35,9 @@ pub enum Error {
     /// The server stopped with an I/O error.
     #[error("server failed: {0}")]
     Serve(#[source] std::io::Error),
+    /// `shaobao simulate`, `bench` or the demo simulation failed.
+    #[error(transparent)]
+    Simulation(#[from] crate::simulate::SimError),
 }
 
 impl Error {
@@ -54,6 +57,7 @@ impl Error {
                 source: StoreError::UnsupportedUrl(_),
                 ..
             } => EXIT_CONFIG,
+            Error::Simulation(err) => err.exit_code(),
             _ => EXIT_RUNTIME,
         }
     }

@@ -22,6 +22,7 @@ pub mod open311;
 pub mod openapi;
 pub mod routes;
 pub mod server;
+pub mod simulate;
 pub mod view;
 
 pub use cli::{run, Cli, Command, MigrateConfig, ServeConfig};

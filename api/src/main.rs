@@ -14,7 +14,7 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return ExitCode::from(report_usage_error(err)),
     };
-    init_tracing();
+    init_tracing(cli.command.default_log_filter());
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -24,9 +24,11 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stdout (stderr is kept for the one-line error), filtered by `RUST_LOG`, default info.
-fn init_tracing() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// Logs go to stdout (stderr is kept for the one-line error), filtered by `RUST_LOG`, else by the
+/// command's default.
+fn init_tracing(default_filter: &str) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stdout().is_terminal())

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::{middleware, Router};
 use shaobao_domain::org::Organisation;
+use shaobao_projections::ProjectionsConfig;
 use shaobao_services::cases::CaseService;
 use shaobao_services::clock::{Clock, SystemClock};
 use shaobao_services::org_file::load_org;
@@ -86,6 +87,7 @@ pub struct Server {
     listener: TcpListener,
     addr: SocketAddr,
     state: AppState,
+    read_models: ProjectionsConfig,
 }
 
 impl Server {
@@ -122,6 +124,9 @@ impl Server {
                 .await
                 .map_err(|err| Error::database(url, err))?;
             info!(store = store.backend_name(), "migrations applied");
+            shaobao_projections::prepare::ensure_built(&store, &org)
+                .await
+                .map_err(Error::ReadModels)?;
             bind(config.bind).await
         };
         match prepared.await {
@@ -129,12 +134,20 @@ impl Server {
                 listener,
                 addr,
                 state: AppState::new(store, Arc::new(org), clock),
+                read_models: ProjectionsConfig::default(),
             }),
             Err(err) => {
                 store.close().await;
                 Err(err)
             }
         }
+    }
+
+    /// Runs the read models with `config` rather than the defaults (a simulation on a fast
+    /// virtual clock needs the deadline service to look at the clock often).
+    pub fn with_read_models(mut self, config: ProjectionsConfig) -> Server {
+        self.read_models = config;
+        self
     }
 
     /// The address the server listens on.
@@ -158,7 +171,7 @@ impl Server {
             state.cases.clone(),
             state.clock.clone(),
             state.org.clone(),
-            Default::default(),
+            self.read_models.clone(),
         );
         let served = axum::serve(self.listener, app(self.state.clone()))
             .with_graceful_shutdown(shutdown)

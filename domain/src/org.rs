@@ -46,11 +46,26 @@ pub struct Street {
     pub name: String,
     /// Optional `[lat, lon]` (WGS 84, degrees) near the middle of the street's area. The file has
     /// no boundaries, so a reported point (Open311 `lat`/`long`) goes to the nearest centre.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lat_lon",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<f64>>, min_items = 2, max_items = 2))]
     pub centre: Option<[f64; 2]>,
     #[serde(default)]
     pub communities: Vec<Community>,
+}
+
+/// Exactly two numbers: serde would take the first two of a longer array and drop the rest.
+fn lat_lon<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<[f64; 2]>, D::Error> {
+    let Some(values) = Option::<Vec<f64>>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let count = values.len();
+    let pair = <[f64; 2]>::try_from(values)
+        .map_err(|_| serde::de::Error::invalid_length(count, &"two numbers, [lat, lon]"))?;
+    Ok(Some(pair))
 }
 
 /// 社区 community, divided into 网格 grids.

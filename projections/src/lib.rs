@@ -14,6 +14,7 @@ mod fold;
 pub mod log;
 pub mod models;
 pub mod page;
+pub mod prepare;
 mod projector;
 pub mod rebuild;
 pub mod record;

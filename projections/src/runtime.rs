@@ -288,6 +288,14 @@ async fn lead_projector(
 async fn run_deadline_service(shared: Arc<Shared>, service: DeadlineService) {
     let deadlines = [ProjectionName::Deadlines];
     while let Some(mut lease) = shared.lease("deadline-service").await {
+        // On a fresh database the deadlines tables exist only once their projection has built
+        // them and installed its checkpoint: passes before that would fail on every tick.
+        while !shared.stopping()
+            && shared
+                .wait_for(&deadlines, LogPosition::START, shared.config.lease_retry)
+                .await
+                .is_err()
+        {}
         while !shared.stopping() && lease.is_held().await {
             match service.pass().await {
                 // Let the pending deadlines catch up, so the next pass does not see them again.

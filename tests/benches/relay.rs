@@ -1,13 +1,15 @@
 //! Relay throughput against a raw pipelined publish of the same messages, on a nats-server of its
 //! own (random port) and a fresh store:
-//! `cargo bench -p shaobao-tests --bench relay [-- CASES [ROUNDS] [postgres]]`
-//! (default 4,000 cases, about 20,000 events, 3 rounds each way, SQLite).
+//! `cargo bench -p shaobao-tests --bench relay [-- CASES [ROUNDS] [sqlite|postgres] [BATCH]]`
+//! (default 4,000 cases, about 17,000 events, 3 rounds each way, SQLite, the relay's default
+//! batch size).
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use futures::future::join_all;
 use shaobao_services::relay::bench::compare_relay_with_raw_publish;
+use shaobao_services::relay::RelayConfig;
 use shaobao_tests::databases::{Backend, TestStore};
 use shaobao_tests::nats::workload::{case_life, case_service};
 use shaobao_tests::nats::NatsServer;
@@ -24,6 +26,10 @@ async fn main() {
         Some("postgres") => Backend::Postgres,
         _ => Backend::Sqlite,
     };
+    let mut config = RelayConfig::default();
+    if let Some(batch) = args.get(3) {
+        config.batch_size = batch.parse().expect("BATCH");
+    }
     let store = TestStore::fresh(backend).await.expect("a store");
     let nats = NatsServer::start().await.expect("nats-server");
 
@@ -42,7 +48,7 @@ async fn main() {
     }
     eprintln!("{cases} cases written in {:.1?} ({backend:?})", started.elapsed());
 
-    let report = compare_relay_with_raw_publish(&store.store, &nats.url(), rounds)
+    let report = compare_relay_with_raw_publish(&store.store, &nats.url(), &config, rounds)
         .await
         .expect("benchmark");
     println!("{}", serde_json::to_string_pretty(&report).unwrap());

@@ -131,8 +131,10 @@ pub async fn bad_posts_are_400_and_write_nothing(app: TestApp) {
         let description = answer.json_error(400);
         assert!(description.starts_with(says), "{form:?}: {description}");
     }
-    let (form, says) = &cases[2];
-    let description = post(&app, "requests.xml", form, &[]).await.xml_error(400);
+    let (missing_location, says) = &cases[2];
+    let description = post(&app, "requests.xml", missing_location, &[])
+        .await
+        .xml_error(400);
     assert!(description.starts_with(says), "{description}");
 
     let too_long_key = "k".repeat(201);
@@ -142,6 +144,19 @@ pub async fn bad_posts_are_400_and_write_nothing(app: TestApp) {
         answer.json_error(400).contains("Idempotency-Key"),
         "{answer:?}"
     );
+    let json_body = app
+        .client
+        .post(app.url("/open311/v2/requests.json"))
+        .json(
+            &serde_json::json!({"api_key": key, "service_code": "noise", "address_id": "jingshan"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), 400);
+    let description = json_body.text().await.unwrap();
+    let says = r#"POST requests takes application/x-www-form-urlencoded, not \"application/json\""#;
+    assert!(description.contains(says), "{description}");
     assert_eq!(
         app.total_events().await,
         0,

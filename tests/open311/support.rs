@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
+use shaobao_projections::runtime::wait_for;
 use shaobao_tests::app::TestApp;
 
 /// An answer: status, content type and body text.
@@ -132,18 +133,21 @@ pub async fn report(app: &TestApp, key: &str, fields: &[(&str, &str)]) -> String
     body[0]["service_request_id"].as_str().unwrap().to_string()
 }
 
-/// `GET requests.{format}?{query}` once the read model lists `id` (it follows the log shortly
-/// after the write).
+/// `GET requests.{format}?{query}` once the read models have caught up with case `id`'s last
+/// event (they follow the log shortly after the write); asserts that it lists `id`.
 pub async fn listing(app: &TestApp, format: &str, query: &str, id: &str) -> Answer {
-    for _ in 0..200 {
-        let answer = get(app, &format!("requests.{format}?{query}")).await;
-        assert_eq!(answer.status, 200, "{answer:?}");
-        if answer.text.contains(id) {
-            return answer;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{id} never listed for {query:?}");
+    let history = app.state.store.history("case", id).await.expect("history");
+    let head = history.last().expect("the case exists").position;
+    wait_for(&app.state.store, head, Duration::from_secs(20))
+        .await
+        .expect("read models catch up");
+    let answer = get(app, &format!("requests.{format}?{query}")).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(
+        answer.text.contains(id),
+        "{id} not listed for {query:?}: {answer:?}"
+    );
+    answer
 }
 
 /// Panics with every violation unless `value` is valid against `schemas/{name}.json`.

@@ -6,6 +6,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::FromRequestParts;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::{Timer, Urgency};
@@ -24,24 +25,28 @@ use crate::extract::idempotency_key;
 use crate::observe::RequestId;
 use crate::server::AppState;
 
-/// What a POST brings besides its form: command metadata from the headers, and an `api_key`
-/// some clients put in the query string.
+/// What a POST brings besides its form: command metadata from the headers (refused for a bad
+/// `Idempotency-Key` or a body that is declared to be something other than a form), and an
+/// `api_key` some clients put in the query string.
 pub struct Submission {
     request: Result<CommandRequest, Open311Error>,
     query_api_key: Option<String>,
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+
 impl<S: Send + Sync> FromRequestParts<S> for Submission {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let request = idempotency_key(parts)
-            .map(|idempotency_key| CommandRequest {
+        let request = form_content(parts).and_then(|()| {
+            let idempotency_key = idempotency_key(parts)?;
+            Ok(CommandRequest {
                 idempotency_key,
                 correlation_id: RequestId::of(parts),
                 expected_version: None,
             })
-            .map_err(Open311Error::from);
+        });
         let query = parts.uri.query().unwrap_or_default();
         let query_api_key = form_urlencoded::parse(query.as_bytes())
             .find(|(name, _)| name == "api_key")
@@ -50,6 +55,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Submission {
             request,
             query_api_key,
         })
+    }
+}
+
+/// A body without a Content-Type is read as a form; one declared as JSON or multipart would
+/// otherwise read as a form without fields, and be refused for a missing `api_key`.
+fn form_content(parts: &Parts) -> Result<(), Open311Error> {
+    let Some(declared) = parts.headers.get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let media_type = declared.to_str().unwrap_or_default();
+    let media_type = media_type.split(';').next().unwrap_or_default().trim();
+    if media_type.eq_ignore_ascii_case(FORM) {
+        Ok(())
+    } else {
+        Err(Open311Error::BadRequest(format!(
+            "POST requests takes {FORM}, not {media_type:?}"
+        )))
     }
 }
 

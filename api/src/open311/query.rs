@@ -1,7 +1,8 @@
 //! The parameters of `GET requests` (and `extensions` of `GET requests/{id}`), checked:
 //! `service_request_id` (comma list; when given, every other filter is ignored, as the spec
-//! says), `service_code` (comma list), `start_date`, `end_date` (on `requested_datetime`; the
-//! window defaults to the 90 days up to `end_date` or now), `status` (comma list of
+//! says), `service_code` (comma list), `start_date`, `end_date` (on `requested_datetime`; at
+//! most 90 days apart, as the spec allows; the window defaults to the 90 days up to `end_date`
+//! or now, or from `start_date`, ending now at the latest), `status` (comma list of
 //! `open`/`closed`), and our extensions `extensions=true` (history as `notes`), `page` (from 1)
 //! and `page_size` (1–1000, default 1000: the spec's most requests per answer). Unknown
 //! parameters (`api_key`, `jurisdiction_id`, …) are ignored.
@@ -17,8 +18,8 @@ use super::error::Open311Error;
 
 /// Most requests in one answer, and most ids in one `service_request_id` list.
 pub const MAX_REQUESTS: usize = 1000;
-/// The default search window, back from `end_date`.
-const DEFAULT_WINDOW_DAYS: i64 = 90;
+/// The longest search window, and the default one.
+const WINDOW_DAYS: i64 = 90;
 
 /// GeoReport's two statuses; a case is `closed` once closed or answered at intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,17 +94,7 @@ impl RequestQuery {
         {
             return Err(bad(format!("service_code {unknown:?} not found")));
         }
-        let end = match param("end_date") {
-            Some(text) => datetime::read("end_date", text)?,
-            None => now,
-        };
-        let start = match param("start_date") {
-            Some(text) => datetime::read("start_date", text)?,
-            None => end - Duration::days(DEFAULT_WINDOW_DAYS),
-        };
-        if start > end {
-            return Err(bad("start_date must not be after end_date".into()));
-        }
+        let (start, end) = window(param("start_date"), param("end_date"), now)?;
         let statuses = param("status")
             .map(list)
             .unwrap_or_default()
@@ -139,6 +130,36 @@ impl RequestQuery {
         (self.service_codes.is_empty() || self.service_codes.iter().any(|c| c == service_code))
             && (self.statuses.is_empty() || self.statuses.contains(&status))
     }
+}
+
+/// The search window (both ends included): as given, else 90 days back from `end_date` or on
+/// from `start_date`, ending now at the latest. Like the spec says, at most 90 days.
+fn window(
+    start: Option<&str>,
+    end: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Open311Error> {
+    let span = Duration::days(WINDOW_DAYS);
+    let start = start
+        .map(|text| datetime::read("start_date", text))
+        .transpose()?;
+    let end = end
+        .map(|text| datetime::read("end_date", text))
+        .transpose()?;
+    Ok(match (start, end) {
+        (Some(start), Some(end)) if start > end => {
+            return Err(bad("start_date must not be after end_date".into()))
+        }
+        (Some(start), Some(end)) if end - start > span => {
+            return Err(bad(format!(
+                "start_date and end_date may not span more than {WINDOW_DAYS} days"
+            )))
+        }
+        (Some(start), Some(end)) => (start, end),
+        (Some(start), None) => (start, now.min(start + span)),
+        (None, Some(end)) => (end - span, end),
+        (None, None) => (now - span, now),
+    })
 }
 
 /// `extensions=true|false` alone (for `GET requests/{id}`).

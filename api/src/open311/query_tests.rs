@@ -70,10 +70,17 @@ fn the_window_runs_90_days_back_from_end_date() {
     let query = parse("end_date=2026-02-01").unwrap();
     assert_eq!(query.end - query.start, Duration::days(90));
     let query = parse("start_date=2025-01-01").unwrap();
+    assert_eq!(query.start.to_rfc3339(), "2024-12-31T16:00:00+00:00");
     assert_eq!(
-        (query.start.to_rfc3339(), query.end),
-        ("2024-12-31T16:00:00+00:00".into(), now())
+        query.end - query.start,
+        Duration::days(90),
+        "not up to now, a year later"
     );
+    let query = parse("start_date=2026-03-01").unwrap();
+    assert_eq!(query.end, now(), "no later than now");
+    // A window that starts after now is empty, not a mistake.
+    let query = parse("start_date=2026-04-01").unwrap();
+    assert!(query.start > query.end);
 }
 
 #[test]
@@ -121,6 +128,10 @@ fn each_bad_parameter_is_a_bad_request() {
     bad_request(
         "start_date=2026-02-02&end_date=2026-02-01",
         "start_date must not be after end_date",
+    );
+    bad_request(
+        "start_date=2025-01-01&end_date=2025-04-01T00:00:01%2B08:00",
+        "start_date and end_date may not span more than 90 days",
     );
     bad_request(
         "status=pending",

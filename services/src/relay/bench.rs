@@ -47,14 +47,14 @@ pub enum RelayBenchError {
 /// A round that takes longer than this is reported as stalled.
 const ROUND_LIMIT: Duration = Duration::from_secs(300);
 
-/// Acknowledgements outstanding on the raw side: the relay's default.
-const RAW_IN_FLIGHT: usize = 256;
 
 /// Publishes the whole log of `store` `rounds` times each way to the NATS server at `nats_url`,
-/// whose stream `SHAOBAO` it deletes and recreates between rounds: use a server of its own.
+/// whose stream `SHAOBAO` it deletes and recreates between rounds: use a server of its own. The
+/// relay runs with `config`.
 pub async fn compare_relay_with_raw_publish(
     store: &Store,
     nats_url: &str,
+    config: &RelayConfig,
     rounds: usize,
 ) -> Result<RelayBenchReport, RelayBenchError> {
     let nats_error = |e: &dyn std::fmt::Display| RelayBenchError::Nats(e.to_string());
@@ -67,11 +67,11 @@ pub async fn compare_relay_with_raw_publish(
     let (mut relay_rates, mut raw_rates) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         recreate_stream(&jetstream, false).await?;
-        let raw = publish_raw(&jetstream, &messages).await?;
+        let raw = publish_raw(&jetstream, &messages, config.max_in_flight).await?;
         raw_rates.push(events as f64 / raw.as_secs_f64());
 
         recreate_stream(&jetstream, true).await?;
-        let relayed = relay_whole_log(store, nats_url, last).await?;
+        let relayed = relay_whole_log(store, nats_url, config, last).await?;
         relay_rates.push(events as f64 / relayed.as_secs_f64());
     }
     let (relay, raw) = (median(&mut relay_rates), median(&mut raw_rates));
@@ -119,16 +119,17 @@ async fn recreate_stream(jetstream: &Context, leave_to_relay: bool) -> Result<()
     Ok(())
 }
 
-/// The baseline: publish with `Nats-Msg-Id`, a bounded window of acknowledgements in flight.
+/// The baseline: publish with `Nats-Msg-Id`, as many acknowledgements in flight as the relay.
 async fn publish_raw(
     jetstream: &Context,
     messages: &[Outgoing],
+    max_in_flight: usize,
 ) -> Result<Duration, RelayBenchError> {
     let nats_error = |e: &dyn std::fmt::Display| RelayBenchError::Nats(e.to_string());
     let started = Instant::now();
-    let mut in_flight = VecDeque::with_capacity(RAW_IN_FLIGHT);
+    let mut in_flight = VecDeque::with_capacity(max_in_flight);
     for message in messages {
-        if in_flight.len() == RAW_IN_FLIGHT {
+        if in_flight.len() == max_in_flight {
             let oldest: async_nats::jetstream::context::PublishAckFuture =
                 in_flight.pop_front().expect("window is full");
             oldest.await.map_err(|e| nats_error(&e))?;
@@ -154,12 +155,13 @@ async fn publish_raw(
 async fn relay_whole_log(
     store: &Store,
     nats_url: &str,
+    config: &RelayConfig,
     last: LogPosition,
 ) -> Result<Duration, RelayBenchError> {
     super::checkpoint::save(store, LogPosition::START)
         .await
         .map_err(RelayError::from)?;
-    let relay = Relay::connect(store.clone(), nats_url, RelayConfig::default()).await?;
+    let relay = Relay::connect(store.clone(), nats_url, config.clone()).await?;
     let status = relay.status();
     let task = tokio::spawn(relay.run());
     let outcome = async {

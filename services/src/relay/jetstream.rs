@@ -1,5 +1,5 @@
-//! The JetStream side of the relay: the `SHAOBAO` stream, pipelined publishing that keeps the
-//! stream in log order, and reading where the stream ends.
+//! The JetStream side of the relay: the `SHAOBAO` stream, where it ends, and what a message
+//! expects of that end.
 //!
 //! Order: every message says what the stream must end with for it to be stored: the message
 //! before it (`Nats-Expected-Last-Msg-Id`), or, first after reading the stream's end, that end's
@@ -10,19 +10,12 @@
 //! `Nats-Msg-Id` first (inside the duplicate window) and acknowledged as a duplicate, whatever it
 //! expects.
 
-use std::collections::VecDeque;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::time::Duration;
 
 use async_nats::header::NATS_MESSAGE_ID;
-use async_nats::jetstream::context::PublishError;
-use async_nats::jetstream::message::PublishMessage;
-use async_nats::jetstream::publish::PublishAck;
 use async_nats::jetstream::stream::{Config, Stream};
 use async_nats::jetstream::{self, Context};
 
-use super::feed::Outgoing;
 use super::RelayError;
 use crate::store::LogPosition;
 
@@ -85,81 +78,4 @@ pub(crate) enum Expect {
     LastSequence(u64),
     /// `Nats-Expected-Last-Msg-Id`: after a message of ours, which is all the pipeline knows.
     LastMsgId(String),
-}
-
-/// How far a pipelined publish got.
-#[derive(Debug)]
-pub(crate) struct Published {
-    /// Messages acknowledged, from the first: the stream holds exactly this prefix.
-    pub acked: usize,
-    /// The id of the last of them.
-    pub last_msg_id: Option<String>,
-    /// Why it stopped early.
-    pub failure: Option<PublishError>,
-}
-
-type AckFuture = Pin<Box<dyn Future<Output = Result<PublishAck, PublishError>> + Send>>;
-
-/// Publishes `messages` in order with up to `max_in_flight` acknowledgements outstanding, and stops
-/// at the first failure. The first message expects `first`; each later one the message before it.
-pub(crate) async fn publish_in_order(
-    jetstream: &Context,
-    messages: Vec<(Outgoing, LogPosition)>,
-    first: Expect,
-    max_in_flight: usize,
-) -> Published {
-    let mut published = Published {
-        acked: 0,
-        last_msg_id: None,
-        failure: None,
-    };
-    let mut in_flight: VecDeque<(String, AckFuture)> = VecDeque::with_capacity(max_in_flight);
-    let mut expect = first;
-    for (message, position) in messages {
-        if in_flight.len() >= max_in_flight && !await_oldest(&mut in_flight, &mut published).await
-        {
-            return published;
-        }
-        let publish = PublishMessage::build()
-            .message_id(&message.msg_id)
-            .header(POSITION_HEADER, position.to_string())
-            .payload(message.payload);
-        let publish = match &expect {
-            Expect::LastSequence(sequence) => publish.expected_last_sequence(*sequence),
-            Expect::LastMsgId(msg_id) => publish.expected_last_message_id(msg_id),
-        };
-        match jetstream.send_publish(message.subject, publish).await {
-            Ok(ack) => in_flight.push_back((message.msg_id.clone(), ack.into_future())),
-            Err(err) => {
-                published.failure = Some(err);
-                break;
-            }
-        }
-        expect = Expect::LastMsgId(message.msg_id);
-    }
-    // Whatever was sent before a failure may still be acknowledged: count it.
-    while !in_flight.is_empty() && await_oldest(&mut in_flight, &mut published).await {}
-    published
-}
-
-/// Awaits the oldest outstanding acknowledgement; false (with the failure recorded) if it failed.
-async fn await_oldest(
-    in_flight: &mut VecDeque<(String, AckFuture)>,
-    published: &mut Published,
-) -> bool {
-    let Some((msg_id, ack)) = in_flight.pop_front() else {
-        return true;
-    };
-    match ack.await {
-        Ok(_) => {
-            published.acked += 1;
-            published.last_msg_id = Some(msg_id);
-            true
-        }
-        Err(err) => {
-            published.failure.get_or_insert(err);
-            in_flight.clear();
-            false
-        }
-    }
 }

@@ -13,6 +13,7 @@ pub mod bench;
 mod checkpoint;
 mod feed;
 mod jetstream;
+mod pipeline;
 mod session;
 mod status;
 mod streets;

@@ -1,43 +1,50 @@
-//! One leadership term of the relay: find where the stream ends, then publish batch after batch.
+//! One leadership term of the relay: find where the stream ends, then publish batch after batch,
+//! reading the next batch while the current one goes out.
+
+use std::time::{Duration, Instant};
 
 use async_nats::connection::State;
 use async_nats::jetstream::stream::Stream;
 
 use super::feed::{messages_for, Outgoing};
-use super::jetstream::{open_stream, publish_in_order, stream_end, Expect};
+use super::jetstream::{open_stream, stream_end, Expect};
+use super::pipeline::Pipeline;
 use super::streets::Streets;
 use super::{checkpoint, Relay, RelayError};
-use crate::store::{LogPosition, Store};
+use crate::store::LogPosition;
 
 pub(super) enum Step {
-    /// A batch went out (or part of it, then a failure was reported instead).
+    /// A batch went out.
     Published,
-    /// Nothing new in the log.
+    /// Nothing new in the log; everything sent is acknowledged.
     Idle,
 }
 
-/// Where publishing goes on.
-#[derive(Debug)]
-struct Resume {
-    /// Every event up to here is in the stream.
-    after: LogPosition,
-    /// The id of the stream's last message, when it is ours. If it belongs to the next event
-    /// (published in part), that event's messages up to it are not sent again.
-    tail: Option<String>,
-    /// What the next message expects of the stream's end.
-    expect: Expect,
-}
+/// How often a busy relay saves its checkpoint.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Events read from the log, each with its messages.
 type Batch = Vec<(LogPosition, Vec<Outgoing>)>;
 
+/// Publishing from a known end of the stream on.
+struct Publishing {
+    pipeline: Pipeline,
+    /// Where the next batch is read from.
+    read_after: LogPosition,
+    /// The stream's last message when publishing started, if ours: the first event read may be
+    /// in the stream in part, up to and including it.
+    published_through: Option<String>,
+    /// The batch after the one being sent, read meanwhile.
+    read_ahead: Option<Batch>,
+    /// The checkpoint last saved, and when.
+    saved: (Option<LogPosition>, Instant),
+}
+
 pub(super) struct Session<'a> {
     relay: &'a Relay,
     stream: Option<Stream>,
-    resume: Option<Resume>,
+    publishing: Option<Publishing>,
     streets: Streets,
-    /// The batch after the one being published, read meanwhile.
-    read_ahead: Option<Batch>,
 }
 
 impl<'a> Session<'a> {
@@ -45,9 +52,8 @@ impl<'a> Session<'a> {
         Session {
             relay,
             stream: None,
-            resume: None,
+            publishing: None,
             streets: Streets::default(),
-            read_ahead: None,
         }
     }
 
@@ -60,64 +66,76 @@ impl<'a> Session<'a> {
             Some(stream) => stream,
             None => self.stream.insert(open_stream(&relay.jetstream).await?),
         };
-        let resume = match &mut self.resume {
-            Some(resume) => resume,
-            None => self.resume.insert(resume_at_end(&relay.store, stream).await?),
+        let publishing = match &mut self.publishing {
+            Some(publishing) => publishing,
+            None => self.publishing.insert(start_at_end(relay, stream).await?),
         };
-        let mut batch = match self.read_ahead.take() {
+        let acked_before = publishing.pipeline.acked_up_to();
+        let mut batch = match publishing.read_ahead.take() {
             Some(batch) => batch,
-            None => read_batch(relay, &mut self.streets, resume.after).await?,
+            None => read_batch(relay, &mut self.streets, publishing.read_after).await?,
         };
-        let Some(&(last, _)) = batch.last() else {
-            return Ok(Step::Idle);
+        let (sent, idle) = match batch.last() {
+            None => (publishing.pipeline.drain().await, true),
+            Some(&(last, _)) => {
+                if let (Some(through), Some((_, first))) =
+                    (publishing.published_through.take(), batch.first_mut())
+                {
+                    if let Some(published) = first.iter().position(|m| m.msg_id == through) {
+                        first.drain(..=published);
+                    }
+                }
+                publishing.read_after = last;
+                let pipeline = &mut publishing.pipeline;
+                // Reading the log and publishing take about as long as each other: overlap them.
+                let (sent, read_ahead) = tokio::join!(
+                    async {
+                        for (position, messages) in batch {
+                            pipeline.send_event(position, messages).await?;
+                        }
+                        Ok(())
+                    },
+                    read_batch(relay, &mut self.streets, last),
+                );
+                // A failed or empty read-ahead is simply read again next time.
+                publishing.read_ahead = read_ahead.ok().filter(|batch| !batch.is_empty());
+                (sent, false)
+            }
         };
-        if let (Some(tail), Some((_, first))) = (&resume.tail, batch.first_mut()) {
-            if let Some(published) = first.iter().position(|m| &m.msg_id == tail) {
-                first.drain(..=published);
+        let acked = publishing.pipeline.acked_up_to();
+        if acked != acked_before {
+            if let Some(position) = acked {
+                relay.status.published(position);
             }
         }
-        let sizes: Vec<(LogPosition, usize)> = batch.iter().map(|(p, m)| (*p, m.len())).collect();
-        let messages: Vec<(Outgoing, LogPosition)> = batch
-            .into_iter()
-            .flat_map(|(position, messages)| messages.into_iter().map(move |m| (m, position)))
-            .collect();
-        let first = resume.expect.clone();
-        // Reading the log and publishing take about as long as each other: overlap them.
-        let (published, read_ahead) = tokio::join!(
-            publish_in_order(&relay.jetstream, messages, first, relay.config.max_in_flight),
-            read_batch(relay, &mut self.streets, last),
-        );
-
-        // The stream now holds the acknowledged prefix: remember that before anything can fail.
-        if let Some(msg_id) = published.last_msg_id {
-            resume.expect = Expect::LastMsgId(msg_id.clone());
-            resume.tail = Some(msg_id);
-        }
-        let done = completed_events(&sizes, published.acked);
-        if let Some(position) = done {
-            resume.after = position;
-        }
-        if let Some(err) = published.failure {
+        // The checkpoint is saved when the relay catches up and at most every CHECKPOINT_EVERY
+        // while it is busy (or failing): a commit per batch would cost more than the batch. A
+        // lagging checkpoint costs nothing on a restart, which goes on from the stream's end.
+        let due = idle || sent.is_err() || publishing.saved.1.elapsed() >= CHECKPOINT_EVERY;
+        let advanced = acked.filter(|_| due && acked != publishing.saved.0);
+        if let Err(err) = sent {
             // Whatever went wrong (NATS restarted, the stream was deleted or refused an
             // expectation), the stream is reopened and its end read again before the next try.
             self.stream = None;
-            self.resume = None;
-            self.save(done).await?;
+            self.publishing = None;
+            save(relay, advanced).await?;
             return Err(err.into());
         }
-        // A failed or empty read-ahead is simply read again next time.
-        self.read_ahead = read_ahead.ok().filter(|batch| !batch.is_empty());
-        self.save(done).await?;
-        Ok(Step::Published)
+        save(relay, advanced).await?;
+        if let (Some(publishing), Some(_)) = (&mut self.publishing, advanced) {
+            publishing.saved = (advanced, Instant::now());
+        }
+        Ok(if idle { Step::Idle } else { Step::Published })
     }
 
-    async fn save(&self, done: Option<LogPosition>) -> Result<(), RelayError> {
-        if let Some(position) = done {
-            checkpoint::save(&self.relay.store, position).await?;
-            self.relay.status.published(position);
-        }
-        Ok(())
+}
+
+/// Stores the checkpoint, if it moved.
+async fn save(relay: &Relay, advanced: Option<LogPosition>) -> Result<(), RelayError> {
+    if let Some(position) = advanced {
+        checkpoint::save(&relay.store, position).await?;
     }
+    Ok(())
 }
 
 /// The events after `after` (a batch of them) with their messages.
@@ -138,25 +156,12 @@ async fn read_batch(
     Ok(batch)
 }
 
-/// The last event all of whose messages are among the first `acked`.
-fn completed_events(sizes: &[(LogPosition, usize)], mut acked: usize) -> Option<LogPosition> {
-    let mut done = None;
-    for &(position, size) in sizes {
-        if size > acked {
-            break;
-        }
-        acked -= size;
-        done = Some(position);
-    }
-    done
-}
-
 /// Where to go on, from the stream's last message: the stream, not the checkpoint, knows what was
 /// published (the checkpoint lags behind a crash; NATS may have lost writes it acknowledged).
-async fn resume_at_end(store: &Store, stream: &mut Stream) -> Result<Resume, RelayError> {
-    let checkpoint = checkpoint::load(store).await?;
+async fn start_at_end(relay: &Relay, stream: &mut Stream) -> Result<Publishing, RelayError> {
+    let checkpoint = checkpoint::load(&relay.store).await?;
     let end = stream_end(stream).await?;
-    let (after, tail) = match end.relayed {
+    let (read_after, published_through) = match end.relayed {
         // The cursor sits on (transaction, position), so one below the last message's event in
         // the same transaction reads that event first: it may be in the stream only in part.
         Some((position, msg_id)) => (
@@ -177,10 +182,13 @@ async fn resume_at_end(store: &Store, stream: &mut Stream) -> Result<Resume, Rel
             (checkpoint, None)
         }
     };
-    tracing::info!(%after, ?tail, "relay: publishing");
-    Ok(Resume {
-        after,
-        tail,
-        expect: Expect::LastSequence(end.last_sequence),
+    tracing::info!(after = %read_after, through = ?published_through, "relay: publishing");
+    let first = Expect::LastSequence(end.last_sequence);
+    Ok(Publishing {
+        pipeline: Pipeline::new(relay.jetstream.clone(), relay.config.max_in_flight, first),
+        read_after,
+        published_through,
+        read_ahead: None,
+        saved: (Some(checkpoint), Instant::now()),
     })
 }

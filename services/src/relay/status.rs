@@ -66,9 +66,14 @@ impl RelayStatus {
         self.lock().leader = leader;
     }
 
+    /// The lag counted from the stored checkpoint. The leader knows its acknowledged position
+    /// first hand (the stored one trails it by up to a second); another process takes the
+    /// leader's from the store.
     pub(crate) fn set_lag(&self, checkpoint: LogPosition, lag_events: u64) {
         let mut progress = self.lock();
-        progress.published_up_to = checkpoint;
+        if !progress.leader {
+            progress.published_up_to = checkpoint;
+        }
         progress.lag_events = Some(lag_events);
     }
 

@@ -1,0 +1,146 @@
+//! The plan: every request the simulated clients will send, decided up front from the seed, so
+//! the same seed gives the same requests whatever the timing. A step's time is decided when the
+//! previous one has been answered (a fixed pause, or a fraction of an SLA window measured from
+//! the last dispatch, whistle or reopen), which is all that depends on the run.
+
+mod contact;
+mod draw;
+mod lifecycle;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+use shaobao_domain::org::Organisation;
+use shaobao_domain::sla::Timer;
+
+pub use contact::{has_grids, Planner};
+
+/// Who sends a request; each stands for one token of the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Who {
+    Hotline,
+    Dispatcher(String),
+    Department(String),
+    Volunteer(String),
+}
+
+/// The member ids of a street's grid workers (volunteer tokens), `k` = 1 or 2.
+pub fn grid_worker(street: &str, k: u32) -> String {
+    format!("gw-{street}-{k}")
+}
+
+/// Which endpoint a step posts to. A planned case gets at most one whistle and one task, so
+/// both are number 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Open,
+    Visit,
+    Case(&'static str),
+    Whistle(&'static str),
+    Task(&'static str),
+}
+
+impl Endpoint {
+    pub fn path(self, case_id: &str) -> String {
+        match self {
+            Endpoint::Open => "/api/v1/cases".into(),
+            Endpoint::Visit => "/api/v1/visits".into(),
+            Endpoint::Case(action) => format!("/api/v1/cases/{case_id}/{action}"),
+            Endpoint::Whistle(action) => format!("/api/v1/cases/{case_id}/whistles/1/{action}"),
+            Endpoint::Task(action) => format!("/api/v1/cases/{case_id}/tasks/1/{action}"),
+        }
+    }
+}
+
+/// What a step's time is measured from, besides the previous step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Anchor {
+    Dispatch,
+    Whistle,
+    Reopen,
+}
+
+/// When a step is due.
+#[derive(Debug, Clone, Copy)]
+pub enum Wait {
+    /// This long (in policy time) after the previous step of the case was answered.
+    After(Duration),
+    /// This fraction of an SLA window opened at the anchor (per the organisation's policy and
+    /// calendar); never before the previous step.
+    Sla {
+        timer: Timer,
+        fraction: f64,
+        from: Anchor,
+    },
+}
+
+/// The answer a step is planned to get: success, or 409 (a second volunteer claiming a task
+/// already taken).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Success,
+    Refused,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub wait: Wait,
+    pub who: Who,
+    pub endpoint: Endpoint,
+    pub body: Value,
+    /// What the step counts as in the report ("dispatch", "return-approved", "claim-taken"…).
+    pub label: &'static str,
+    pub expect: Expect,
+    /// The anchor this step sets when it succeeds.
+    pub marks: Option<Anchor>,
+}
+
+/// One contact: a case opened and its life, or a household visit and the life of each finding's
+/// case (none for a visit that found nothing).
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub at: DateTime<Utc>,
+    pub opening: Step,
+    pub lives: Vec<Vec<Step>>,
+}
+
+impl Script {
+    pub fn steps(&self) -> u64 {
+        1 + self.lives.iter().map(|life| life.len() as u64).sum::<u64>()
+    }
+}
+
+/// A whole simulated period, scripts in order of their first request.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub scripts: Vec<Script>,
+}
+
+impl Plan {
+    /// `contacts_per_day` contacts on each of `days` days from `start`, spread over the day like
+    /// the hotline's calls.
+    pub fn days(
+        org: Arc<Organisation>,
+        seed: u64,
+        start: DateTime<Utc>,
+        days: u32,
+        contacts_per_day: u32,
+    ) -> Plan {
+        let mut planner = Planner::new(org, seed);
+        let mut scripts = Vec::new();
+        for day in 0..days {
+            let day_start = start + Duration::days(i64::from(day));
+            for _ in 0..contacts_per_day {
+                let at = planner.arrival(day_start);
+                scripts.extend(planner.contact(at));
+            }
+        }
+        scripts.sort_by_key(|script| script.at);
+        Plan { scripts }
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.scripts.iter().map(Script::steps).sum()
+    }
+}

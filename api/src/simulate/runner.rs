@@ -1,0 +1,251 @@
+//! Plays a plan against the HTTP API: one task per script sleeps on the virtual clock until each
+//! step is due and sends it with its role's token; at most `concurrency` requests are in flight
+//! at once (the simulated clients). A step whose answer is not the planned one ends its case's
+//! script (what follows would be refused too) and is counted.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use indicatif::ProgressBar;
+use serde_json::Value;
+use shaobao_domain::org::Organisation;
+use shaobao_services::clock::Clock;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::client::{Answer, ApiClient};
+use super::clock::VirtualClock;
+use super::plan::{Anchor, Endpoint, Expect, Plan, Script, Step, Wait, Who};
+use super::roster::Roster;
+use super::tally::Tally;
+
+/// Tries per request when there is no answer or a 503 (same Idempotency-Key each time).
+const ATTEMPTS: u32 = 5;
+
+pub struct Runner {
+    client: ApiClient,
+    pub roster: Roster,
+    pub clock: Arc<VirtualClock>,
+    /// The server's organisation: SLA windows are measured with its policy and calendar.
+    org: Arc<Organisation>,
+    options: Options,
+    permits: Semaphore,
+    /// Requests due and not yet answered.
+    backlog: AtomicUsize,
+    pub tally: Mutex<Tally>,
+}
+
+/// How a runner plays.
+pub struct Options {
+    pub mode: Mode,
+    /// Requests in flight at most (the simulated clients).
+    pub concurrency: usize,
+    /// Multiplies planned pauses: 1 where the clock is virtual and the policy nominal; the SLA
+    /// scale where a real clock meets a compressed policy (the demo).
+    pub pace: f64,
+    /// Prefix of every Idempotency-Key (the seed, or the demo's run).
+    pub keys: String,
+    pub progress: ProgressBar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The server runs on this runner's virtual clock, which stands still while any request is
+    /// due and unanswered: the simulated people act exactly when planned however slow the
+    /// machine (requests due together still go out together, up to the concurrency); failures
+    /// are reported at the end.
+    Simulation,
+    /// The server runs on the real clock: never hold it; log failures as they happen.
+    Demo,
+}
+
+impl Runner {
+    pub fn new(
+        client: ApiClient,
+        roster: Roster,
+        clock: Arc<VirtualClock>,
+        org: Arc<Organisation>,
+        options: Options,
+    ) -> Runner {
+        Runner {
+            client,
+            roster,
+            clock,
+            org,
+            permits: Semaphore::new(options.concurrency),
+            options,
+            backlog: AtomicUsize::new(0),
+            tally: Mutex::new(Tally::default()),
+        }
+    }
+
+    pub fn client(&self) -> &ApiClient {
+        &self.client
+    }
+
+    pub fn progress(&self) -> &ProgressBar {
+        &self.options.progress
+    }
+
+    /// Planned pauses are multiplied by this (see [`Options::pace`]).
+    pub fn pace(&self) -> f64 {
+        self.options.pace
+    }
+
+    /// Runs every script of the plan to its end.
+    pub async fn run(self: &Arc<Self>, plan: Plan) {
+        let mut scripts = JoinSet::new();
+        for (n, script) in plan.scripts.into_iter().enumerate() {
+            scripts.spawn(self.clone().script(n, script));
+        }
+        while scripts.join_next().await.is_some() {}
+    }
+
+    /// Opens the case (or records the visit), then lives each resulting case's life.
+    pub async fn script(self: Arc<Self>, n: usize, script: Script) {
+        self.clock.sleep_until(script.at).await;
+        let key = format!("{}-{n}", self.options.keys);
+        let skipped: u64 = script.lives.iter().map(|life| life.len() as u64).sum();
+        let Some(answer) = self.send(&script.opening, "", &format!("{key}-open")).await else {
+            self.skip(skipped);
+            return;
+        };
+        let opened_at = self.clock.now();
+        let case_ids: Vec<String> = match script.opening.endpoint {
+            Endpoint::Visit => answer["case_ids"].as_array().cloned().unwrap_or_default(),
+            _ => vec![answer["case_id"].clone()],
+        }
+        .iter()
+        .filter_map(|id| id.as_str().map(String::from))
+        .collect();
+        if case_ids.len() != script.lives.len() {
+            let what = format!("{key}: {} case ids for {} lives", case_ids.len(), script.lives.len());
+            self.tally.lock().expect("tally").failed(0, what);
+            self.skip(skipped);
+            return;
+        }
+        self.tally.lock().expect("tally").cases_opened += case_ids.len() as u64;
+        let mut lives = JoinSet::new();
+        for (i, (steps, case_id)) in script.lives.into_iter().zip(case_ids).enumerate() {
+            let key = format!("{key}-{i}");
+            lives.spawn(self.clone().life(key, case_id, opened_at, steps));
+        }
+        while lives.join_next().await.is_some() {}
+    }
+
+    async fn life(self: Arc<Self>, key: String, case_id: String, opened: DateTime<Utc>, steps: Vec<Step>) {
+        let mut anchors = HashMap::new();
+        let mut previous = opened;
+        for (i, step) in steps.iter().enumerate() {
+            self.clock.sleep_until(self.due(step.wait, previous, &anchors)).await;
+            if self.send(step, &case_id, &format!("{key}-{i}")).await.is_none() {
+                self.skip((steps.len() - i - 1) as u64);
+                return;
+            }
+            previous = self.clock.now();
+            if let Some(anchor) = step.marks {
+                anchors.insert(anchor, previous);
+            }
+            if step.label == "dispatch" && step.who == Who::Hotline {
+                let delay = (previous - opened).num_milliseconds() as f64 / 1000.0;
+                self.tally.lock().expect("tally").dispatch_delays.push(delay);
+            }
+        }
+    }
+
+    /// When a step is due: a pause after the previous step, or a fraction of an SLA window from
+    /// its anchor (but never less than a minute after the previous step).
+    fn due(&self, wait: Wait, previous: DateTime<Utc>, anchors: &HashMap<Anchor, DateTime<Utc>>) -> DateTime<Utc> {
+        let scaled = |span: chrono::Duration, factor: f64| {
+            chrono::Duration::milliseconds((span.num_milliseconds() as f64 * factor) as i64)
+        };
+        match wait {
+            Wait::After(pause) => previous + scaled(pause, self.options.pace),
+            Wait::Sla { timer, fraction, from } => {
+                let anchor = anchors.get(&from).copied().unwrap_or(previous);
+                let window = self.org.due(timer, anchor) - anchor;
+                let earliest = previous + scaled(chrono::Duration::minutes(1), self.options.pace);
+                (anchor + scaled(window, fraction)).max(earliest)
+            }
+        }
+    }
+
+    /// Sends one step (again, with the same key, while there is no answer or a 503); returns the
+    /// answer's body when it is the planned one.
+    async fn send(&self, step: &Step, case_id: &str, key: &str) -> Option<Value> {
+        let path = step.endpoint.path(case_id);
+        let Some(token) = self.roster.token(&step.who) else {
+            let what = format!("{}: no token for {:?}", step.label, step.who);
+            self.tally.lock().expect("tally").failed(0, what);
+            return None;
+        };
+        self.due_now();
+        let mut attempt = 1;
+        let answer = loop {
+            let permit = self.permits.acquire().await.ok()?;
+            let answer = self.client.post(&path, token, key, &step.body).await;
+            drop(permit);
+            self.tally.lock().expect("tally").requests += 1;
+            let again = !matches!(&answer, Ok(a) if a.status != 503);
+            if !again || attempt == ATTEMPTS {
+                break answer;
+            }
+            self.tally.lock().expect("tally").retries += 1;
+            tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+            attempt += 1;
+        };
+        self.answered();
+        let progress = &self.options.progress;
+        progress.inc(1);
+        progress.set_message(self.clock.now().format("%Y-%m-%d %H:%M").to_string());
+        self.record(step, &path, answer)
+    }
+
+    /// A request fell due: in a simulation, time stands still until it is answered.
+    fn due_now(&self) {
+        self.backlog.fetch_add(1, Ordering::SeqCst);
+        if self.options.mode == Mode::Simulation {
+            self.clock.hold();
+        }
+    }
+
+    /// A request was answered: time runs again once nothing due is left unanswered.
+    fn answered(&self) {
+        let backlog = self.backlog.fetch_sub(1, Ordering::SeqCst) - 1;
+        if self.options.mode == Mode::Simulation && backlog == 0 {
+            self.clock.run();
+        }
+    }
+
+    fn record(&self, step: &Step, path: &str, answer: Result<Answer, reqwest::Error>) -> Option<Value> {
+        let mut tally = self.tally.lock().expect("tally");
+        let (status, what) = match answer {
+            Ok(answer) => match (step.expect, answer.is_success(), answer.status) {
+                (Expect::Success, true, _) => {
+                    let position = answer.body["position"].as_str().and_then(|p| p.parse().ok());
+                    tally.succeeded(step.label, position);
+                    return Some(answer.body);
+                }
+                (Expect::Refused, _, 409) => {
+                    tally.expected_refusals += 1;
+                    return Some(answer.body);
+                }
+                (_, _, status) => (status, format!("{} {path}: {status} {}", step.label, answer.message())),
+            },
+            Err(err) => (0, format!("{} {path}: {err}", step.label)),
+        };
+        if self.options.mode == Mode::Demo {
+            tracing::warn!("simulated request failed: {what}");
+        }
+        tally.failed(status, what);
+        None
+    }
+
+    fn skip(&self, steps: u64) {
+        self.tally.lock().expect("tally").skipped += steps;
+        self.options.progress.inc(steps);
+    }
+}
