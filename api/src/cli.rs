@@ -46,6 +46,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Measure the command path against a raw baseline, HTTP latency and rebuild throughput.
     Bench(bench::BenchArgs),
+    /// Follow a department's whistles on NATS and report in to each over HTTP.
+    Agent(crate::agent::AgentConfig),
 }
 
 impl Command {
@@ -65,7 +67,7 @@ pub struct ServeConfig {
     #[arg(long, env = "SHAOBAO_DATABASE_URL", value_name = "URL", hide_env_values = true,
           default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
-    /// NATS server to publish events to (accepted, not used yet).
+    /// NATS JetStream server the relay publishes every event to (README "NATS event feed").
     #[arg(
         long,
         env = "SHAOBAO_NATS_URL",
@@ -136,6 +138,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Verify(config) => replay::verify_all(&config).await,
         Command::Simulate(args) => simulate::run(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Agent(config) => Ok(crate::agent::run(config, shutdown_signal()).await?),
     }
 }
 

@@ -35,6 +35,12 @@ pub enum Error {
     /// The server stopped with an I/O error.
     #[error("server failed: {0}")]
     Serve(#[source] std::io::Error),
+    /// The NATS URL given to `serve` is malformed.
+    #[error(transparent)]
+    Relay(#[from] shaobao_services::relay::RelayError),
+    /// `shaobao agent` stopped.
+    #[error("agent: {0}")]
+    Agent(#[from] crate::agent::AgentError),
     /// `shaobao simulate`, `bench` or the demo simulation failed.
     #[error(transparent)]
     Simulation(#[from] crate::simulate::SimError),
@@ -53,6 +59,7 @@ impl Error {
         match self {
             Error::Org(_)
             | Error::Token(_)
+            | Error::Relay(_)
             | Error::Database {
                 source: StoreError::UnsupportedUrl(_),
                 ..

@@ -20,18 +20,22 @@ pub async fn live() -> Json<Value> {
 }
 
 /// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}`, else 503.
+/// With NATS configured, `relay` reports the relay (connected, leader, lag_events,
+/// last_publish_at, published_up_to, last_error); a lagging or disconnected relay does not make
+/// the server unready, since commands never wait for NATS.
 #[utoipa::path(get, path = "/health/ready", tag = "operations", security(()),
     responses(
-        (status = 200, description = "`{\"status\": \"ready\", \"store\": \"postgres|sqlite\"}`"),
+        (status = 200, description = "`{\"status\": \"ready\", \"store\": \"postgres|sqlite\", \"relay\"?: {…}}`"),
         (status = 503, description = "The store does not answer")))]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let store = state.store.backend_name();
     let failure = match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
         Ok(Ok(())) => {
-            return (
-                StatusCode::OK,
-                Json(json!({ "status": "ready", "store": store })),
-            )
+            let mut body = json!({ "status": "ready", "store": store });
+            if let Some(relay) = &state.relay {
+                body["relay"] = json!(relay.report());
+            }
+            return (StatusCode::OK, Json(body));
         }
         Ok(Err(err)) => err.to_string(),
         Err(_) => format!("no answer from the store within {READY_TIMEOUT:?}"),

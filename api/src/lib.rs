@@ -8,6 +8,7 @@
 //! errors become statuses).
 
 pub mod access;
+pub mod agent;
 pub mod api_error;
 pub mod auth;
 pub mod bodies;

@@ -1,5 +1,5 @@
 //! Prometheus metrics of one server: requests by route template and status (count and latency),
-//! commands by type and outcome. Served as text at `/metrics`.
+//! commands by type and outcome, and (with NATS) the relay's state. Served as text at `/metrics`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,8 +8,10 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
+use shaobao_services::relay::{RelayReport, RelayStatus};
 
 /// A registry per server (not the process-wide default), so servers started side by side in one
 /// test process keep separate counts.
@@ -18,6 +20,67 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     commands: IntCounterVec,
+    relay: RelayGauges,
+}
+
+/// The relay's state, read from its status when `/metrics` is scraped; in a registry of their
+/// own, shown only when the server relays.
+struct RelayGauges {
+    registry: Registry,
+    lag: IntGauge,
+    last_publish: Gauge,
+    connected: IntGauge,
+    leader: IntGauge,
+}
+
+impl RelayGauges {
+    fn new() -> Self {
+        let gauge = |name: &str, help: &str| IntGauge::new(name, help).expect("valid metric");
+        let gauges = RelayGauges {
+            registry: Registry::new(),
+            lag: gauge(
+                "shaobao_relay_lag_events",
+                "Events in the log not yet on NATS",
+            ),
+            last_publish: Gauge::new(
+                "shaobao_relay_last_publish_timestamp_seconds",
+                "When JetStream last acknowledged a publish by this server (Unix time; 0: never)",
+            )
+            .expect("valid metric"),
+            connected: gauge("shaobao_relay_connected", "1 while connected to NATS"),
+            leader: gauge(
+                "shaobao_relay_leader",
+                "1 while this server is the one relaying",
+            ),
+        };
+        for collector in [
+            Box::new(gauges.lag.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(gauges.last_publish.clone()),
+            Box::new(gauges.connected.clone()),
+            Box::new(gauges.leader.clone()),
+        ] {
+            gauges
+                .registry
+                .register(collector)
+                .expect("metric registered once");
+        }
+        gauges
+    }
+
+    fn gather(&self, report: RelayReport) -> Vec<prometheus::proto::MetricFamily> {
+        self.lag.set(
+            report
+                .lag_events
+                .map_or(0, |lag| lag.try_into().unwrap_or(i64::MAX)),
+        );
+        let published = report
+            .last_publish_at
+            .map(|at| at.timestamp_millis() as f64 / 1e3);
+        self.last_publish.set(published.unwrap_or(0.0));
+        self.connected.set(i64::from(report.connected));
+        self.leader.set(i64::from(report.leader));
+        self.registry.gather()
+    }
 }
 
 const REQUEST_LABELS: &[&str] = &["method", "route", "status"];
@@ -65,6 +128,7 @@ impl Metrics {
             requests,
             latency,
             commands,
+            relay: RelayGauges::new(),
         }
     }
 
@@ -81,10 +145,14 @@ impl Metrics {
         self.commands.with_label_values(&[command, outcome]).inc();
     }
 
-    fn render(&self) -> String {
+    fn render(&self, relay: Option<&RelayStatus>) -> String {
+        let mut families = self.registry.gather();
+        if let Some(relay) = relay {
+            families.extend(self.relay.gather(relay.report()));
+        }
         let mut text = Vec::new();
         TextEncoder::new()
-            .encode(&self.registry.gather(), &mut text)
+            .encode(&families, &mut text)
             .expect("text encoding of gathered metrics");
         String::from_utf8(text).expect("metrics text is UTF-8")
     }
@@ -99,6 +167,10 @@ impl Default for Metrics {
 /// Prometheus text exposition format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
-    ([(CONTENT_TYPE, prometheus::TEXT_FORMAT)], metrics.render())
+pub async fn metrics(
+    State(metrics): State<Arc<Metrics>>,
+    State(relay): State<Option<RelayStatus>>,
+) -> impl IntoResponse {
+    let text = metrics.render(relay.as_ref());
+    ([(CONTENT_TYPE, prometheus::TEXT_FORMAT)], text)
 }

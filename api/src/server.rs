@@ -11,9 +11,11 @@ use shaobao_projections::ProjectionsConfig;
 use shaobao_services::cases::CaseService;
 use shaobao_services::clock::{Clock, SystemClock};
 use shaobao_services::org_file::load_org;
+use shaobao_services::relay::{Relay, RelayConfig, RelayStatus};
 use shaobao_services::store::Store;
 use shaobao_services::tokens::TokenStore;
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 use tracing::info;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,6 +39,8 @@ pub struct AppState {
     pub tokens: TokenStore,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
+    /// The NATS relay's state, when `--nats-url` is set.
+    pub relay: Option<RelayStatus>,
 }
 
 impl AppState {
@@ -45,6 +49,7 @@ impl AppState {
             cases: Arc::new(CaseService::new(store.clone(), org.clone(), clock.clone())),
             tokens: TokenStore::new(store.clone()),
             metrics: Arc::new(Metrics::new()),
+            relay: None,
             store,
             org,
             clock,
@@ -88,6 +93,7 @@ pub struct Server {
     addr: SocketAddr,
     state: AppState,
     read_models: ProjectionsConfig,
+    relay: Option<Relay>,
 }
 
 impl Server {
@@ -111,9 +117,6 @@ impl Server {
             sla_scale = config.sla_scale,
             "organisation loaded"
         );
-        if config.nats_url.is_some() {
-            info!("NATS URL given but not used yet: events are not published");
-        }
         let url = &config.database_url;
         let store = Store::connect(url)
             .await
@@ -127,14 +130,24 @@ impl Server {
             shaobao_projections::prepare::ensure_built(&store, &org)
                 .await
                 .map_err(Error::ReadModels)?;
-            bind(config.bind).await
+            let relay = match &config.nats_url {
+                Some(nats) => {
+                    Some(Relay::connect(store.clone(), nats, RelayConfig::default()).await?)
+                }
+                None => None,
+            };
+            Ok((bind(config.bind).await?, relay))
         };
         match prepared.await {
-            Ok((listener, addr)) => Ok(Server {
+            Ok(((listener, addr), relay)) => Ok(Server {
                 listener,
                 addr,
-                state: AppState::new(store, Arc::new(org), clock),
+                state: AppState {
+                    relay: relay.as_ref().map(Relay::status),
+                    ..AppState::new(store, Arc::new(org), clock)
+                },
                 read_models: ProjectionsConfig::default(),
+                relay,
             }),
             Err(err) => {
                 store.close().await;
@@ -173,9 +186,12 @@ impl Server {
             state.org.clone(),
             self.read_models.clone(),
         );
+        // The relay follows the log on its own task: commands never wait for NATS.
+        let relay = self.relay.map(|relay| tokio::spawn(relay.run()));
         let served = axum::serve(self.listener, app(self.state.clone()))
             .with_graceful_shutdown(shutdown)
             .await;
+        relay.inspect(JoinHandle::abort);
         read_models.shutdown().await;
         self.state.store.close().await;
         info!("stopped");

@@ -81,8 +81,17 @@ async fn main() {
         let figures = measure(&store, &org, options.rounds)
             .await
             .expect("measure");
+        for (n, round) in figures.rounds.iter().enumerate() {
+            println!(
+                "{backend}: round {}: raw read {:.0} events/s, rebuild {:.0} events/s, load average {}",
+                n + 1,
+                round.raw_read_events_per_second,
+                round.rebuild_events_per_second,
+                round.load_average.map_or("unknown".into(), |l| format!("{l:.2}"))
+            );
+        }
         println!(
-            "{backend}: N = {}: raw read {:.0} events/s, rebuild {:.0} events/s ({:.0}% of raw)",
+            "{backend}: N = {}: raw read {:.0} events/s, rebuild {:.0} events/s ({:.0}% of raw), best of each",
             figures.events,
             figures.raw_read_events_per_second,
             figures.rebuild_events_per_second,

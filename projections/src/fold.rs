@@ -12,37 +12,36 @@ use crate::sql::{inserts, placeholders, Row, Statement, Value};
 
 #[derive(Debug, Default)]
 pub struct Fold {
-    pub records: HashMap<String, CaseRecord>,
+    /// Boxed so that growing the map moves pointers, not whole records (a rebuild holds every
+    /// case of the log here).
+    pub records: HashMap<String, Box<CaseRecord>>,
 }
 
 impl Fold {
-    /// Applies one entry; returns the case it changed (none for other aggregates).
-    pub fn apply(&mut self, entry: Entry) -> Option<String> {
-        let event = entry.event?;
-        let record = self
-            .records
-            .entry(entry.case_id)
-            .or_insert_with_key(|id| CaseRecord::new(id.clone()));
-        record.apply(entry.sequence, event);
-        Some(record.id.clone())
+    /// The record of case `id`, a new one if the fold has not seen the case.
+    pub fn record(&mut self, id: String) -> &mut CaseRecord {
+        self.records
+            .entry(id)
+            .or_insert_with_key(|id| Box::new(CaseRecord::new(id.clone())))
     }
 
-    /// Every row of `table` for the cases `ids` (all cases when `None`).
-    pub fn rows(&self, table: &Table, ids: Option<&[String]>, org: &Organisation) -> Vec<Row> {
-        let mut rows = Vec::new();
-        match ids {
-            Some(ids) => {
-                for record in ids.iter().filter_map(|id| self.records.get(id)) {
-                    rows.extend((table.rows)(record, org));
-                }
-            }
-            None => {
-                for record in self.records.values() {
-                    rows.extend((table.rows)(record, org));
-                }
-            }
-        }
-        rows
+    /// Applies one entry; returns the case it changed (none for other aggregates).
+    pub fn apply(&mut self, entry: Entry) -> Option<&str> {
+        let event = entry.event?;
+        let record = self.record(entry.case_id);
+        record.apply(entry.sequence, event);
+        Some(&record.id)
+    }
+
+    /// Every row of `table`, case by case (derived as the iterator is consumed).
+    pub fn rows<'a>(
+        &'a self,
+        table: &'a Table,
+        org: &'a Organisation,
+    ) -> impl Iterator<Item = Row> + Send + 'a {
+        self.records
+            .values()
+            .flat_map(move |record| (table.rows)(record, org))
     }
 
     /// Statements replacing the rows of cases `ids` in `table`, stored under `name`.
@@ -65,11 +64,11 @@ impl Fold {
                 )
             })
             .collect();
-        statements.extend(inserts(
-            name,
-            &table.column_names(),
-            self.rows(table, Some(ids), org),
-        ));
+        let rows = ids
+            .iter()
+            .filter_map(|id| self.records.get(id))
+            .flat_map(|record| (table.rows)(record, org));
+        statements.extend(inserts(name, &table.column_names(), rows));
         statements
     }
 }

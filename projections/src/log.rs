@@ -10,6 +10,8 @@ use cqrs_es::Aggregate;
 use shaobao_domain::{Case, CaseEvent};
 use shaobao_services::store::{LogPosition, Store, StoreError};
 use shaobao_services::with_pool;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use crate::sql::placeholders;
 
@@ -22,15 +24,36 @@ pub struct Entry {
     pub event: Option<CaseEvent>,
 }
 
-type RawEntry = (i64, String, String, String, i64, String);
-
 const CASE: &str = Case::TYPE;
 
 /// Up to `limit` entries after `after`, in commit order.
 pub async fn read(store: &Store, after: LogPosition, limit: u32) -> Result<Vec<Entry>, StoreError> {
+    fetch(store, after, limit).await?.entries().await
+}
+
+/// One page of the log, fetched; its entries are decoded on a blocking thread, so that decoding
+/// (most of what reading costs) runs beside fetching the next page and folding the last one.
+struct Fetched {
+    /// The position of the page's last entry; `None` when the page is empty.
+    last: Option<LogPosition>,
+    decoding: JoinHandle<Result<Vec<Entry>, StoreError>>,
+}
+
+impl Fetched {
+    async fn entries(self) -> Result<Vec<Entry>, StoreError> {
+        self.decoding
+            .await
+            .unwrap_or_else(|failure| std::panic::resume_unwind(failure.into_panic()))
+    }
+}
+
+async fn fetch(store: &Store, after: LogPosition, limit: u32) -> Result<Fetched, StoreError> {
     let sql = match store {
+        // `AS tx` is load-bearing: ORDER BY resolves a bare name to an output column first, so
+        // an unaliased `transaction_id::text` sorts by the id's text ("10" before "9"), which no
+        // index serves: every page sorted the whole rest of the log (and could skip events).
         Store::Postgres(_) => {
-            "SELECT position, transaction_id::text, aggregate_type, aggregate_id, sequence,
+            "SELECT position, transaction_id::text AS tx, aggregate_type, aggregate_id, sequence,
                     payload::text
              FROM events
              WHERE (transaction_id, position) > ($1::text::xid8, $2)
@@ -43,36 +66,101 @@ pub async fn read(store: &Store, after: LogPosition, limit: u32) -> Result<Vec<E
              ORDER BY position LIMIT $3"
         }
     };
-    let rows: Vec<RawEntry> = with_pool!(store, pool => {
-        sqlx::query_as(sql)
+    with_pool!(store, pool => {
+        let rows = sqlx::query(sql)
             .bind(after.transaction.to_string())
             .bind(after.position)
             .bind(i64::from(limit))
             .fetch_all(pool)
-            .await?
-    });
-    rows.into_iter().map(decode).collect()
+            .await?;
+        Ok(Fetched {
+            last: rows.last().map(position).transpose()?,
+            decoding: tokio::task::spawn_blocking(move || rows.iter().map(decode).collect()),
+        })
+    })
 }
 
-fn decode(row: RawEntry) -> Result<Entry, StoreError> {
-    let (position, tx, aggregate_type, aggregate_id, sequence, payload) = row;
-    let corrupt = |what: &str| {
-        StoreError::Corrupt(format!(
-            "{aggregate_type}/{aggregate_id}#{sequence}: {what}"
-        ))
-    };
-    let transaction = tx.parse().map_err(|_| corrupt("transaction id"))?;
-    let event = if aggregate_type == CASE {
-        Some(parse_event(&payload).map_err(|e| corrupt(&e.to_string()))?)
-    } else {
-        None
+/// The whole log after a position, page by page in commit order, read ahead: the next pages are
+/// fetched and decoded while the caller works on this one (a rebuild's reading).
+pub struct Pages {
+    fetched: mpsc::Receiver<Result<Fetched, StoreError>>,
+}
+
+impl Pages {
+    /// Pages of `size` entries after `after`, at most `ahead` of them waiting to be taken.
+    pub fn start(store: &Store, after: LogPosition, size: u32, ahead: usize) -> Pages {
+        let (sender, fetched) = mpsc::channel(ahead.max(1));
+        tokio::spawn(fetch_ahead(store.clone(), after, size, sender));
+        Pages { fetched }
+    }
+
+    /// The next page; `None` once the log (as far as it was committed) has been read.
+    pub async fn next(&mut self) -> Result<Option<Vec<Entry>>, StoreError> {
+        match self.fetched.recv().await {
+            Some(fetched) => fetched?.entries().await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Fetches page after page until one comes back empty, a fetch fails or the reader is dropped.
+async fn fetch_ahead(
+    store: Store,
+    mut after: LogPosition,
+    size: u32,
+    pages: mpsc::Sender<Result<Fetched, StoreError>>,
+) {
+    loop {
+        let fetched = fetch(&store, after, size).await;
+        let next = fetched.as_ref().ok().and_then(|page| page.last);
+        let empty = matches!(fetched, Ok(Fetched { last: None, .. }));
+        if empty || pages.send(fetched).await.is_err() {
+            return;
+        }
+        // A failed fetch was passed on above and ends the reading.
+        let Some(next) = next else { return };
+        after = next;
+    }
+}
+
+/// The log position of a row of [`fetch`].
+fn position<'r, R>(row: &'r R) -> Result<LogPosition, StoreError>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    &'r str: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let transaction: &str = row.try_get(1)?;
+    Ok(LogPosition {
+        transaction: transaction
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("transaction id {transaction:?}")))?,
+        position: row.try_get(0)?,
+    })
+}
+
+/// Decodes one row of [`fetch`], borrowing its text: the payload is parsed where it lies, never
+/// copied (a rebuild reads every event of the log through here).
+fn decode<'r, R>(row: &'r R) -> Result<Entry, StoreError>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    &'r str: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let aggregate_type: &str = row.try_get(2)?;
+    let aggregate_id: &str = row.try_get(3)?;
+    let sequence: i64 = row.try_get(4)?;
+    let event = match aggregate_type == CASE {
+        true => Some(parse_event(row.try_get(5)?).map_err(|e| {
+            StoreError::Corrupt(format!("{aggregate_type}/{aggregate_id}#{sequence}: {e}"))
+        })?),
+        false => None,
     };
     Ok(Entry {
-        position: LogPosition {
-            transaction,
-            position,
-        },
-        case_id: aggregate_id,
+        position: position(row)?,
+        case_id: aggregate_id.to_string(),
         sequence,
         event,
     })

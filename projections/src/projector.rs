@@ -12,7 +12,6 @@ use crate::checkpoint::{self, Checkpoint};
 use crate::error::ProjectionError;
 use crate::fold::{distinct, Fold};
 use crate::log;
-use crate::record::CaseRecord;
 use crate::schema::ProjectionName;
 use crate::sql::{transaction, Statement};
 
@@ -78,7 +77,11 @@ impl Projector {
             self.fold.records.clear();
         }
         self.load_missing(&entries).await?;
-        let touched = distinct(entries.into_iter().filter_map(|e| self.fold.apply(e)));
+        let touched = distinct(
+            entries
+                .into_iter()
+                .filter_map(|e| self.fold.apply(e).map(str::to_owned)),
+        );
         let mut statements = Vec::new();
         for table in self.name.tables() {
             statements.extend(self.fold.replace(table, table.name, &touched, &self.org));
@@ -129,12 +132,7 @@ impl Projector {
             }
         }
         for (id, sequence, event) in log::histories(&self.store, &missing).await? {
-            let record = self
-                .fold
-                .records
-                .entry(id)
-                .or_insert_with_key(|id| CaseRecord::new(id.clone()));
-            record.apply(sequence, event);
+            self.fold.record(id).apply(sequence, event);
         }
         Ok(())
     }

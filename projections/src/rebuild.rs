@@ -8,17 +8,19 @@ use std::time::Instant;
 use serde::Serialize;
 use shaobao_domain::org::Organisation;
 use shaobao_services::store::{LogPosition, Store};
-use tokio::sync::mpsc;
 
 use crate::checkpoint;
 use crate::error::ProjectionError;
 use crate::fold::{distinct, Fold};
-use crate::log::{self, Entry};
-use crate::schema::ProjectionName;
+use crate::log;
+use crate::schema::{ProjectionName, Table};
 use crate::sql::{bulk_load, execute, transaction, Statement};
 
 /// Events per log page while rebuilding.
-const PAGE: u32 = 10_000;
+pub(crate) const PAGE: u32 = 10_000;
+/// Pages fetched and decoding while the fold works on the current one (decoding is spread over
+/// the blocking threads, so this is also how many cores reading may use).
+pub(crate) const PAGES_AHEAD: usize = 4;
 /// Catch-up rounds before a swap gives up on a live projector that keeps racing ahead.
 const SWAP_ATTEMPTS: u32 = 20;
 
@@ -52,10 +54,8 @@ pub async fn rebuild(
     let mut fold = Fold::default();
     let mut done = 0u64;
     let mut position = LogPosition::START;
-    let (pages_tx, mut pages) = mpsc::channel(2);
-    let reader = tokio::spawn(read_pages(store.clone(), pages_tx));
-    while let Some(page) = pages.recv().await {
-        let page: Vec<Entry> = page?;
+    let mut pages = log::Pages::start(store, position, PAGE, PAGES_AHEAD);
+    while let Some(page) = pages.next().await? {
         done += page.len() as u64;
         position = page.last().map_or(position, |e| e.position);
         for entry in page {
@@ -66,10 +66,6 @@ pub async fn rebuild(
             total: total.max(done),
             events_per_second: done as f64 / started.elapsed().as_secs_f64().max(1e-9),
         });
-    }
-    // The pages end when the reader stops; make sure it stopped because the log did.
-    if let Err(failure) = reader.await {
-        std::panic::resume_unwind(failure.into_panic());
     }
 
     tracing::info!(
@@ -82,9 +78,9 @@ pub async fn rebuild(
         let generation = checkpoint::load(store, name)
             .await?
             .map_or(1, |c| c.generation + 1);
-        fill_shadows(store, org, &fold, name, generation).await?;
         pending.push((name, generation));
     }
+    fill_shadows(store, org, &fold, &pending).await?;
     for _ in 0..SWAP_ATTEMPTS {
         let touched = catch_up(store, &mut fold, &mut position, &mut done).await?;
         let mut still_pending = Vec::new();
@@ -113,53 +109,52 @@ pub async fn rebuild(
     Err(ProjectionError::SwapRaced(pending[0].0.as_str()))
 }
 
-/// Reads the whole log into `pages`, page by page, until a read comes back empty.
-async fn read_pages(store: Store, pages: mpsc::Sender<Result<Vec<Entry>, ProjectionError>>) {
-    let mut after = LogPosition::START;
-    loop {
-        let page = log::read(&store, after, PAGE)
-            .await
-            .map_err(ProjectionError::from);
-        let last = page
-            .as_ref()
-            .ok()
-            .and_then(|p| p.last().map(|e| e.position));
-        let stop = last.is_none();
-        if pages.send(page).await.is_err() || stop {
-            return;
-        }
-        after = last.unwrap_or(after);
-    }
-}
-
-/// Drops any leftover shadow, creates fresh ones and fills them with every row.
+/// Fills the shadow tables of every `(projection, generation)`. On PostgreSQL the tables load side
+/// by side, each on its own connection, so the server stores and indexes one while the next is
+/// derived; SQLite has a single writer, so there they load one after another.
 async fn fill_shadows(
     store: &Store,
     org: &Organisation,
     fold: &Fold,
-    name: ProjectionName,
+    shadows: &[(ProjectionName, i64)],
+) -> Result<(), ProjectionError> {
+    let mut fills = Vec::new();
+    for &(name, generation) in shadows {
+        for table in name.tables() {
+            fills.push(fill_shadow(store, org, fold, table, generation));
+        }
+    }
+    match store {
+        Store::Postgres(_) => drop(futures::future::try_join_all(fills).await?),
+        Store::Sqlite(_) => {
+            for fill in fills {
+                fill.await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Drops any leftover shadow of `table`, creates a fresh one and fills it with every row.
+async fn fill_shadow(
+    store: &Store,
+    org: &Organisation,
+    fold: &Fold,
+    table: &Table,
     generation: i64,
 ) -> Result<(), ProjectionError> {
-    for table in name.tables() {
-        let shadow = table.shadow_name();
-        execute(
-            store,
-            &[
-                Statement::new(format!("DROP TABLE IF EXISTS {shadow}"), vec![]),
-                table.create(&shadow),
-            ],
-        )
-        .await?;
-        bulk_load(
-            store,
-            &shadow,
-            &table.column_names(),
-            fold.rows(table, None, org),
-        )
-        .await?;
-        // Indexes after the bulk load: building them once is cheaper than maintaining them.
-        execute(store, &table.create_indexes(&shadow, generation)).await?;
-    }
+    let shadow = table.shadow_name();
+    execute(
+        store,
+        &[
+            Statement::new(format!("DROP TABLE IF EXISTS {shadow}"), vec![]),
+            table.create(&shadow),
+        ],
+    )
+    .await?;
+    bulk_load(store, &shadow, &table.column_names(), fold.rows(table, org)).await?;
+    // Indexes after the bulk load: building them once is cheaper than maintaining them.
+    execute(store, &table.create_indexes(&shadow, generation)).await?;
     Ok(())
 }
 
@@ -178,7 +173,10 @@ async fn catch_up(
         };
         *position = last;
         *done += page.len() as u64;
-        touched.extend(page.into_iter().filter_map(|e| fold.apply(e)));
+        touched.extend(
+            page.into_iter()
+                .filter_map(|e| fold.apply(e).map(str::to_owned)),
+        );
     }
 }
 

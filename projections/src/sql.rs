@@ -233,9 +233,18 @@ const MAX_ARGUMENTS: usize = 30_000;
 /// Rows per INSERT: large enough to amortise the round trip, small enough to plan quickly.
 const MAX_ROWS_PER_INSERT: usize = 1_000;
 
+/// Rows per INSERT for a table of `columns` columns, under both limits.
+fn rows_per_insert(columns: usize) -> usize {
+    (MAX_ARGUMENTS / columns.max(1)).clamp(1, MAX_ROWS_PER_INSERT)
+}
+
 /// Multi-row INSERTs of `rows` into `table` (`columns` in order), chunked under the limits.
-pub fn inserts(table: &str, columns: &[&str], rows: Vec<Row>) -> Vec<Statement> {
-    let per_statement = (MAX_ARGUMENTS / columns.len().max(1)).clamp(1, MAX_ROWS_PER_INSERT);
+pub fn inserts(
+    table: &str,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = Row>,
+) -> Vec<Statement> {
+    let per_statement = rows_per_insert(columns.len());
     let mut statements = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -289,17 +298,24 @@ impl Fields {
 }
 
 /// Loads `rows` into a fresh table as fast as the backend allows: `COPY` on PostgreSQL, large
-/// multi-row INSERTs in a few transactions on SQLite.
+/// multi-row INSERTs in a few transactions on SQLite. Rows are taken from the iterator as the
+/// load goes, so deriving them overlaps with the database storing the ones before.
 pub async fn bulk_load(
     store: &Store,
     table: &str,
     columns: &[&str],
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = Row>,
 ) -> Result<(), StoreError> {
     const INSERTS_PER_TRANSACTION: usize = 20;
+    let mut rows = rows.into_iter().peekable();
     let Store::Postgres(pool) = store else {
-        for chunk in inserts(table, columns, rows).chunks(INSERTS_PER_TRANSACTION) {
-            execute(store, chunk).await?;
+        let per_transaction = INSERTS_PER_TRANSACTION * rows_per_insert(columns.len());
+        while rows.peek().is_some() {
+            execute(
+                store,
+                &inserts(table, columns, rows.by_ref().take(per_transaction)),
+            )
+            .await?;
         }
         return Ok(());
     };
@@ -316,11 +332,12 @@ pub async fn bulk_load(
         }
         buffer.push('\n');
         if buffer.len() >= 1 << 20 {
-            copy.send(std::mem::take(&mut buffer).into_bytes()).await?;
+            copy.send(buffer.as_bytes()).await?;
+            buffer.clear();
         }
     }
     if !buffer.is_empty() {
-        copy.send(buffer.into_bytes()).await?;
+        copy.send(buffer.as_bytes()).await?;
     }
     copy.finish().await?;
     Ok(())
@@ -329,7 +346,10 @@ pub async fn bulk_load(
 /// One field in COPY's text format (`\N` for null; backslash, tab and line breaks escaped).
 fn copy_field(buffer: &mut String, value: &Value) {
     match value {
-        Value::Int(Some(v)) => buffer.push_str(&v.to_string()),
+        Value::Int(Some(v)) => {
+            use std::fmt::Write;
+            let _ = write!(buffer, "{v}");
+        }
         Value::Text(Some(text)) => {
             for c in text.chars() {
                 match c {

@@ -77,7 +77,7 @@ pub async fn verify(store: &Store, org: &Organisation) -> Result<VerifyReport, P
         log.advance_to(checkpoint.position).await?;
         let mut differences = Vec::new();
         for (table, stored) in name.tables().iter().zip(stored) {
-            let expected = log.fold.rows(table, None, org);
+            let expected = log.fold.rows(table, org).collect();
             differences.extend(compare(table.name, expected, stored));
         }
         projections.push(ProjectionCheck {

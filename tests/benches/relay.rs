@@ -19,7 +19,10 @@ const WRITERS: usize = 16;
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let cases: usize = args.first().map_or(4_000, |a| a.parse().expect("CASES"));
     let rounds: usize = args.get(1).map_or(3, |a| a.parse().expect("ROUNDS"));
     let backend = match args.get(2).map(String::as_str) {
@@ -46,7 +49,10 @@ async fn main() {
     for writer in join_all(writers).await {
         writer.expect("writer");
     }
-    eprintln!("{cases} cases written in {:.1?} ({backend:?})", started.elapsed());
+    eprintln!(
+        "{cases} cases written in {:.1?} ({backend:?})",
+        started.elapsed()
+    );
 
     let report = compare_relay_with_raw_publish(&store.store, &nats.url(), &config, rounds)
         .await

@@ -90,7 +90,11 @@ async fn receive_all(
                 for deadline in ["sign_by", "contact_by", "resolve_by", "return_until"] {
                     assert_eq!(json[deadline], body[deadline], "{deadline}");
                 }
-                let role = if entry == &&body["unit"] { "handling_unit" } else { "co_unit" };
+                let role = if entry == &&body["unit"] {
+                    "handling_unit"
+                } else {
+                    "co_unit"
+                };
                 assert_eq!(json["role"], role);
             }
             _ => {

@@ -1,10 +1,12 @@
 //! The NATS relay (DESIGN §6) on both stores, each test with a nats-server of its own: the stream
 //! `SHAOBAO` holds exactly the log, in log order, once — after a normal run, a NATS outage, a relay
-//! killed mid-batch, a lost stream, and two relays at once — and departments follow their work.
+//! killed mid-batch, a lost stream, and two relays at once — departments follow their work, and
+//! `serve` with a NATS URL relays while a department's agent reports in.
 
 mod expected;
 mod failures;
 mod feed;
+mod http;
 mod support;
 
 /// Generates `postgres::NAME` and `sqlite::NAME` tests, each on a fresh store and a nats-server of
@@ -51,4 +53,5 @@ on_both_stores_with_nats!(
     failures::a_relay_aborted_mid_batch_resumes_without_gaps_or_duplicates,
     failures::a_lost_stream_is_published_again_from_the_log,
     failures::two_relays_at_once_still_publish_each_event_once,
+    http::a_department_agent_reports_in_to_its_whistle,
 );

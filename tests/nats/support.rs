@@ -152,7 +152,10 @@ pub async fn stream_contents(jetstream: &Context) -> Vec<Streamed> {
     let mut contents = Vec::with_capacity(count);
     while contents.len() < count {
         let next = tokio::time::timeout(Duration::from_secs(10), messages.next()).await;
-        let message = next.expect("stream read stalled").expect("end").expect("message");
+        let message = next
+            .expect("stream read stalled")
+            .expect("end")
+            .expect("message");
         contents.push(streamed(&message));
     }
     contents
@@ -200,7 +203,9 @@ pub async fn assert_stream_is_the_log(rig: &Rig, status: &RelayStatus) {
         .collect();
     assert_eq!(published.len(), expected.len(), "message count");
     assert_eq!(published, expected, "the stream is the log, in order, once");
-    let envelopes = contents.iter().filter(|m| m.subject.starts_with("shaobao.events."));
+    let envelopes = contents
+        .iter()
+        .filter(|m| m.subject.starts_with("shaobao.events."));
     for (message, event) in envelopes.zip(&log) {
         assert_eq!(message.payload, serde_json::to_value(event).unwrap());
     }

@@ -34,7 +34,10 @@ fn assert_sound(report: &SimReport) {
     let shown = report.render();
     assert_eq!(report.unexpected_errors(), 0, "{shown}");
     assert_eq!(report.skipped_steps, 0, "{shown}");
-    assert_eq!(report.cases, report.cases_opened, "every opened case is searchable\n{shown}");
+    assert_eq!(
+        report.cases, report.cases_opened,
+        "every opened case is searchable\n{shown}"
+    );
     for state in report.states.keys() {
         let finished = ["answered", "closed", "parked"].contains(&state.as_str());
         assert!(finished, "a case was left {state}\n{shown}");
@@ -44,12 +47,23 @@ fn assert_sound(report: &SimReport) {
         (0.50..=0.66).contains(&share),
         "consultations answered at intake: {share}\n{shown}"
     );
-    for label in ["dispatch", "sign", "contact", "resolution", "verification", "callback", "close"] {
+    for label in [
+        "dispatch",
+        "sign",
+        "contact",
+        "resolution",
+        "verification",
+        "callback",
+        "close",
+    ] {
         assert!(report.count(label) > 0, "no {label} succeeded\n{shown}");
     }
     assert!(!report.streets.is_empty(), "{shown}");
     let resolution = report.district.resolution_rate.expect("resolution rate");
-    let satisfaction = report.district.satisfaction_rate.expect("satisfaction rate");
+    let satisfaction = report
+        .district
+        .satisfaction_rate
+        .expect("satisfaction rate");
     assert!(resolution > 0.8 && satisfaction > 0.8, "{shown}");
 }
 
@@ -64,7 +78,10 @@ async fn a_day_on_sqlite_is_sound_and_its_seed_repeats_it() {
     assert_sound(&second);
     assert_eq!(first.cases, second.cases);
     assert_eq!(first.states, second.states, "same seed, same final states");
-    assert_eq!(first.succeeded, second.succeeded, "same seed, same requests");
+    assert_eq!(
+        first.succeeded, second.succeeded,
+        "same seed, same requests"
+    );
     assert_eq!(first.expected_refusals, second.expected_refusals);
 }
 

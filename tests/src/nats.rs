@@ -82,13 +82,20 @@ impl NatsServer {
         self.child = Some(child);
         let started = Instant::now();
         while TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)).is_err() {
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
                 self.child = None;
                 return Err(format!("nats-server exited: {status}; {}", tail_of(&log)));
             }
             if started.elapsed() > START_LIMIT {
                 self.kill();
-                return Err(format!("not listening after {START_LIMIT:?}; {}", tail_of(&log)));
+                return Err(format!(
+                    "not listening after {START_LIMIT:?}; {}",
+                    tail_of(&log)
+                ));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -8,9 +8,9 @@ use super::benchmark::BenchReport;
 impl BenchReport {
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let load = self
-            .load_average
-            .map_or(String::new(), |l| format!(", load average {l:.1} at the start"));
+        let load = self.load_average.map_or(String::new(), |l| {
+            format!(", load average {l:.1} at the start")
+        });
         let _ = writeln!(
             out,
             "shaobao bench{} on {}: {} cores{load} (absolute figures move with the machine's other \
@@ -25,7 +25,11 @@ impl BenchReport {
         let _ = writeln!(out, "\ngoals");
         for goal in &self.goals {
             let value = goal.value.map_or("–".into(), |v| {
-                if v >= 1000.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+                if v >= 1000.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.2}")
+                }
             });
             let verdict = if goal.met { "met" } else { "NOT met" };
             let _ = writeln!(out, "  {:<42}{value:>12}  {verdict}", goal.what);
@@ -42,10 +46,25 @@ impl BenchReport {
             c.config.concurrency, c.config.commands_per_client, c.config.cases_per_client
         );
         let rounds = |rounds: &[shaobao_services::bench::Round]| {
-            rounds.iter().map(|r| format!("{:>10.0}/s", r.per_second)).collect::<String>()
+            rounds
+                .iter()
+                .map(|r| format!("{:>10.0}/s", r.per_second))
+                .collect::<String>()
         };
-        let _ = writeln!(out, "  {:<10}{}  {:>10.0}/s median", "raw SQL", rounds(&c.raw), c.raw_median);
-        let _ = writeln!(out, "  {:<10}{}  {:>10.0}/s median", "engine", rounds(&c.engine), c.engine_median);
+        let _ = writeln!(
+            out,
+            "  {:<10}{}  {:>10.0}/s median",
+            "raw SQL",
+            rounds(&c.raw),
+            c.raw_median
+        );
+        let _ = writeln!(
+            out,
+            "  {:<10}{}  {:>10.0}/s median",
+            "engine",
+            rounds(&c.engine),
+            c.engine_median
+        );
         let _ = writeln!(out, "ratio command/raw: {:.2}", c.ratio);
     }
 
@@ -61,8 +80,15 @@ impl BenchReport {
             let _ = writeln!(
                 out,
                 "  {:>7.0}/s{:>7}{:>7}{:>8}{:>9.0}/s{:>7.1} ms{:>7.1} ms{:>7.1} ms{:>7.1} ms",
-                r.offered_per_second, r.sent, r.ok, errors, r.achieved_per_second, r.p50_ms,
-                r.p90_ms, r.p99_ms, r.max_ms
+                r.offered_per_second,
+                r.sent,
+                r.ok,
+                errors,
+                r.achieved_per_second,
+                r.p50_ms,
+                r.p90_ms,
+                r.p99_ms,
+                r.max_ms
             );
         }
     }

@@ -88,16 +88,30 @@ pub async fn bench(config: &BenchConfig, phase: impl Fn(&str)) -> Result<BenchRe
     let commands = commands_and_http(&scratch.url, org.clone(), config, &phase).await;
     scratch.remove().await?;
     let (store, command_path, http) = commands?;
-    phase(&format!("projection rebuild against a raw read, {} events", config.log_events()));
+    phase(&format!(
+        "projection rebuild against a raw read, {} events",
+        config.log_events()
+    ));
     let scratch = ScratchDatabase::create(&config.database_url, "log").await?;
     let rebuild = rebuild(&scratch.url, &org, config.log_events()).await;
     scratch.remove().await?;
     let rebuild = rebuild?;
-    let at_1000 = http.iter().find(|r| r.offered_per_second == 1000.0).map(|r| r.p99_ms);
+    let at_1000 = http
+        .iter()
+        .find(|r| r.offered_per_second == 1000.0)
+        .map(|r| r.p99_ms);
     let goals = vec![
-        goal("command path ≥ 0.60 of the raw baseline", Some(command_path.ratio), |v| v >= 0.60),
+        goal(
+            "command path ≥ 0.60 of the raw baseline",
+            Some(command_path.ratio),
+            |v| v >= 0.60,
+        ),
         goal("p99 ≤ 20 ms at 1,000 commands/s", at_1000, |v| v <= 20.0),
-        goal("rebuild ≥ 150,000 events/s", Some(rebuild.rebuild_events_per_second), |v| v >= 150_000.0),
+        goal(
+            "rebuild ≥ 150,000 events/s",
+            Some(rebuild.rebuild_events_per_second),
+            |v| v >= 150_000.0,
+        ),
     ];
     Ok(BenchReport {
         store,
@@ -138,14 +152,24 @@ async fn commands_and_http(
     store.close().await;
     let command_path = compared?;
     phase("HTTP commands through the in-process server, open loop");
-    let server = InProcessServer::start(url, config.org.clone(), Arc::new(SystemClock), Default::default()).await?;
+    let server = InProcessServer::start(
+        url,
+        config.org.clone(),
+        Arc::new(SystemClock),
+        shaobao_projections::ProjectionsConfig { projections: vec![], deadline_service: false, ..Default::default() },
+    )
+    .await?;
     let http = offer_loads(&server, config).await;
     server.stop().await?;
     Ok((backend, command_path, http?))
 }
 
-async fn offer_loads(server: &InProcessServer, config: &BenchConfig) -> Result<Vec<LoadResult>, SimError> {
-    let target = LoadTarget::prepare(&server.state, ApiClient::new(server.addr)?, HTTP_CASES).await?;
+async fn offer_loads(
+    server: &InProcessServer,
+    config: &BenchConfig,
+) -> Result<Vec<LoadResult>, SimError> {
+    let target =
+        LoadTarget::prepare(&server.state, ApiClient::new(server.addr)?, HTTP_CASES).await?;
     let warm_up = LoadLevel {
         offered_per_second: OFFERED[0],
         seconds: 1.0,

@@ -12,7 +12,11 @@ pub const CONSULTATION_SHARE: f64 = 0.58;
 /// still near the top), with what a requester typically says. Codes missing from the
 /// organisation are skipped.
 pub const REQUEST_CATEGORIES: &[(&str, f64, &str)] = &[
-    ("property_management", 12.0, "小区物业不作为，楼道杂物长期无人清理"),
+    (
+        "property_management",
+        12.0,
+        "小区物业不作为，楼道杂物长期无人清理",
+    ),
     ("heating", 9.0, "家中暖气不热，室温不足16度"),
     ("consumer_dispute", 8.0, "预付卡商家闭店，要求退还余额"),
     ("noise", 7.0, "楼下商铺夜间噪声扰民"),

@@ -79,7 +79,9 @@ impl ApiClient {
                 }
             }
         }
-        Err(SimError::ReadBack(format!("{path}: read models did not catch up")))
+        Err(SimError::ReadBack(format!(
+            "{path}: read models did not catch up"
+        )))
     }
 }
 

@@ -49,8 +49,7 @@ pub async fn serve(
         .await
         .map_err(Error::Token)?;
     print_tokens(&roster, &state.org, server.local_addr(), config.sla_scale);
-    let clock = Arc::new(VirtualClock::new(Utc::now(), 1.0));
-    clock.run();
+    let clock = Arc::new(VirtualClock::real());
     let client = ApiClient::new(server.local_addr())?;
     let options = Options {
         mode: Mode::Demo,
@@ -59,7 +58,13 @@ pub async fn serve(
         keys: format!("demo-{}", uuid::Uuid::new_v4().simple()),
         progress: ProgressBar::hidden(),
     };
-    let runner = Arc::new(Runner::new(client, roster, clock, state.org.clone(), options));
+    let runner = Arc::new(Runner::new(
+        client,
+        roster,
+        clock,
+        state.org.clone(),
+        options,
+    ));
     let background = tokio::spawn(contacts(runner, state.org.clone()));
     server
         .run(async move {
@@ -82,7 +87,8 @@ async fn contacts(runner: Arc<Runner>, org: Arc<Organisation>) {
         for mut script in planner.contact(now) {
             let later = (script.at - now).num_milliseconds() as f64 * runner.pace();
             script.at = now + chrono::Duration::milliseconds(later as i64);
-            scripts.spawn(runner.clone().script(n, script));
+            let booked = runner.clock.appointment(script.at);
+            scripts.spawn(runner.clone().script(n, script, booked));
         }
         while scripts.try_join_next().is_some() {}
     }
@@ -99,10 +105,16 @@ fn print_tokens(roster: &Roster, org: &Organisation, addr: SocketAddr, sla_scale
         .collect();
     let mut people = vec![
         ("hotline".to_string(), Who::Hotline),
-        (format!("dispatcher {street}"), Who::Dispatcher(street.clone())),
+        (
+            format!("dispatcher {street}"),
+            Who::Dispatcher(street.clone()),
+        ),
     ];
     for department in &departments {
-        people.push((format!("department {department}"), Who::Department(department.clone())));
+        people.push((
+            format!("department {department}"),
+            Who::Department(department.clone()),
+        ));
     }
     let member = grid_worker(&street, 1);
     people.push((format!("volunteer {member}"), Who::Volunteer(member)));

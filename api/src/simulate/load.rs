@@ -51,12 +51,17 @@ pub struct LoadTarget {
 
 impl LoadTarget {
     /// Opens, dispatches and signs `cases` cases through the server's case service.
-    pub async fn prepare(state: &AppState, client: ApiClient, cases: usize) -> Result<LoadTarget, SimError> {
+    pub async fn prepare(
+        state: &AppState,
+        client: ApiClient,
+        cases: usize,
+    ) -> Result<LoadTarget, SimError> {
         let org = &state.org;
         let department = org.departments[0].code.clone();
         let hotline = Actor::hotline("bench-hotline");
         let unit = Actor::department(&department, "bench-department");
-        let setup = |err: shaobao_services::cases::CaseCommandError| SimError::Setup(err.to_string());
+        let setup =
+            |err: shaobao_services::cases::CaseCommandError| SimError::Setup(err.to_string());
         let mut ids = Vec::with_capacity(cases);
         for n in 0..cases {
             let open = OpenCase {
@@ -69,18 +74,31 @@ impl LoadTarget {
                 requester: None,
                 source: None,
             };
-            let id = state.cases.open(&hotline, open, &Request::default()).await.map_err(setup)?.aggregate_id;
+            let id = state
+                .cases
+                .open(&hotline, open, &Request::default())
+                .await
+                .map_err(setup)?
+                .aggregate_id;
             let dispatch = CaseAction::Dispatch(Dispatch {
                 unit: Unit::Department(department.clone()),
                 co_units: vec![],
             });
             for (actor, action) in [(&hotline, dispatch), (&unit, CaseAction::Sign)] {
-                state.cases.execute(&id, actor, action, &Request::default()).await.map_err(setup)?;
+                state
+                    .cases
+                    .execute(&id, actor, action, &Request::default())
+                    .await
+                    .map_err(setup)?;
             }
             ids.push(Arc::from(id));
         }
         let role = Role::Department { department };
-        let token = state.tokens.create(role, org, chrono::Utc::now()).await?.token;
+        let token = state
+            .tokens
+            .create(role, org, chrono::Utc::now())
+            .await?
+            .token;
         Ok(LoadTarget {
             client,
             token: Arc::from(token),
@@ -98,7 +116,10 @@ impl LoadTarget {
             let due = start + interval * i as u32;
             tokio::time::sleep_until(due).await;
             let (client, token) = (self.client.clone(), self.token.clone());
-            let path = format!("/api/v1/cases/{}/progress", self.cases[i % self.cases.len()]);
+            let path = format!(
+                "/api/v1/cases/{}/progress",
+                self.cases[i % self.cases.len()]
+            );
             let key = format!("{label}-{i}");
             requests.spawn(async move {
                 let body = json!({"note": "bench progress"});

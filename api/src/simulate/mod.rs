@@ -76,9 +76,14 @@ pub async fn simulate(config: &SimConfig) -> Result<SimReport, SimError> {
     check(config)?;
     let org = Arc::new(load_org(config.org.as_deref(), 1.0)?);
     if !org.streets.iter().any(plan::has_grids) {
-        return Err(SimError::Config("the organisation has no street with a grid".into()));
+        return Err(SimError::Config(
+            "the organisation has no street with a grid".into(),
+        ));
     }
-    let clock = Arc::new(VirtualClock::new(config.start, 1.0 / config.sla_scale));
+    let clock = Arc::new(VirtualClock::simulated(
+        config.start,
+        1.0 / config.sla_scale,
+    ));
     let server = InProcessServer::start(
         &config.database_url,
         config.org.clone(),
@@ -114,7 +119,13 @@ async fn drive(
 ) -> Result<SimReport, SimError> {
     let state = &server.state;
     let roster = Roster::issue(&state.tokens, &state.org).await?;
-    let plan = Plan::days(state.org.clone(), config.seed, config.start, config.days, config.cases_per_day);
+    let plan = Plan::days(
+        state.org.clone(),
+        config.seed,
+        config.start,
+        config.days,
+        config.cases_per_day,
+    );
     let months: BTreeSet<String> = plan
         .scripts
         .iter()
@@ -129,7 +140,13 @@ async fn drive(
         progress: progress_bar(config.show_progress, planned_steps),
     };
     let client = ApiClient::new(server.addr)?;
-    let runner = Arc::new(Runner::new(client, roster, clock.clone(), state.org.clone(), options));
+    let runner = Arc::new(Runner::new(
+        client,
+        roster,
+        clock.clone(),
+        state.org.clone(),
+        options,
+    ));
     let started = Instant::now();
     clock.run();
     runner.run(plan).await;
@@ -170,7 +187,8 @@ fn progress_bar(show: bool, steps: u64) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} requests  virtual {msg}  {elapsed}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} requests  virtual {msg}  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
     ProgressBar::new(steps).with_style(style)
 }

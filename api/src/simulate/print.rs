@@ -39,16 +39,39 @@ impl SimReport {
     fn render_counts(&self, out: &mut String) {
         let c = |label| self.count(label);
         let rows = [
-            ("cases opened", self.cases_opened, format!("{} visits recorded", c("visit"))),
+            (
+                "cases opened",
+                self.cases_opened,
+                format!("{} visits recorded", c("visit")),
+            ),
             ("answered at intake", c("answer"), "consultations".into()),
             ("dispatched", c("dispatch"), String::new()),
-            ("whistled", c("whistle"), format!("{} report-ins, {} declined", c("report-in"), c("decline"))),
-            ("returned", c("return"), format!("{} approved and re-dispatched", c("return-approved"))),
+            (
+                "whistled",
+                c("whistle"),
+                format!("{} report-ins, {} declined", c("report-in"), c("decline")),
+            ),
+            (
+                "returned",
+                c("return"),
+                format!("{} approved and re-dispatched", c("return-approved")),
+            ),
             ("resolved", c("resolution"), "resolutions submitted".into()),
-            ("closed", c("close"), format!("{} callbacks did not reach the requester", c("callback-unreached"))),
+            (
+                "closed",
+                c("close"),
+                format!(
+                    "{} callbacks did not reach the requester",
+                    c("callback-unreached")
+                ),
+            ),
             ("reopened", c("reopen"), String::new()),
             ("parked", c("park"), String::new()),
-            ("tasks confirmed", c("confirm"), format!("of {} published", c("task"))),
+            (
+                "tasks confirmed",
+                c("confirm"),
+                format!("of {} published", c("task")),
+            ),
         ];
         let _ = writeln!(out, "\n{:<22}{:>8}", "", "count");
         for (what, count, note) in rows {
@@ -76,8 +99,17 @@ impl SimReport {
         for failure in &self.failures {
             let _ = writeln!(out, "    {failure}");
         }
-        let states: Vec<String> = self.states.iter().map(|(s, n)| format!("{s} {n}")).collect();
-        let _ = writeln!(out, "  case states ({} cases): {}", self.cases, states.join(", "));
+        let states: Vec<String> = self
+            .states
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  case states ({} cases): {}",
+            self.cases,
+            states.join(", ")
+        );
     }
 
     fn render_rates(&self, out: &mut String) {
@@ -98,7 +130,9 @@ impl SimReport {
                 rate(row, "response_rate"),
                 rate(row, "resolution_rate"),
                 rate(row, "satisfaction_rate"),
-                row["composite_score"].as_f64().map_or("–".into(), |s| format!("{s:.1}"))
+                row["composite_score"]
+                    .as_f64()
+                    .map_or("–".into(), |s| format!("{s:.1}"))
             );
         }
         let d = &self.district;
@@ -119,20 +153,62 @@ impl SimReport {
     fn render_calibration(&self, out: &mut String) {
         let unreached = self.count("callback-unreached");
         let rows = [
-            ("consultations answered at intake", "≈58 %", percent(Some(self.consultation_share()))),
-            ("call → dispatch (hotline, median)", "≈5 min", self.median_dispatch_minutes
-                .map_or("–".into(), |m| format!("{m:.1} min"))),
-            ("whistled ÷ dispatched", "a few %", percent(self.per_dispatch("whistle"))),
-            ("returned ÷ dispatched", "≈5 %", percent(self.per_dispatch("return"))),
-            ("returns approved", "a minority", percent(ratio(self.count("return-approved"), self.count("return")))),
-            ("reopened ÷ dispatched", "1–3 %", percent(self.per_dispatch("reopen"))),
-            ("callbacks not reaching the requester", "a few %",
-             percent(ratio(unreached, unreached + self.count("callback")))),
-            ("response rate 响应率", "≥ 95 %", percent(self.district.response_rate)),
-            ("resolution rate 解决率", "93–96 %", percent(self.district.resolution_rate)),
-            ("satisfaction rate 满意率", "94–97 %", percent(self.district.satisfaction_rate)),
+            (
+                "consultations answered at intake",
+                "≈58 %",
+                percent(Some(self.consultation_share())),
+            ),
+            (
+                "call → dispatch (hotline, median)",
+                "≈5 min",
+                self.median_dispatch_minutes
+                    .map_or("–".into(), |m| format!("{m:.1} min")),
+            ),
+            (
+                "whistled ÷ dispatched",
+                "a few %",
+                percent(self.per_dispatch("whistle")),
+            ),
+            (
+                "returned ÷ dispatched",
+                "≈5 %",
+                percent(self.per_dispatch("return")),
+            ),
+            (
+                "returns approved",
+                "a minority",
+                percent(ratio(self.count("return-approved"), self.count("return"))),
+            ),
+            (
+                "reopened ÷ dispatched",
+                "1–3 %",
+                percent(self.per_dispatch("reopen")),
+            ),
+            (
+                "callbacks not reaching the requester",
+                "a few %",
+                percent(ratio(unreached, unreached + self.count("callback"))),
+            ),
+            (
+                "response rate 响应率",
+                "≥ 95 %",
+                percent(self.district.response_rate),
+            ),
+            (
+                "resolution rate 解决率",
+                "93–96 %",
+                percent(self.district.resolution_rate),
+            ),
+            (
+                "satisfaction rate 满意率",
+                "94–97 %",
+                percent(self.district.satisfaction_rate),
+            ),
         ];
-        let _ = writeln!(out, "\ncalibration (published Beijing 12345 figure → this run)");
+        let _ = writeln!(
+            out,
+            "\ncalibration (published Beijing 12345 figure → this run)"
+        );
         for (what, target, value) in rows {
             let _ = writeln!(out, "  {what:<38}{target:>12}{value:>10}");
         }
@@ -140,5 +216,7 @@ impl SimReport {
 }
 
 fn beijing(at: &chrono::DateTime<chrono::Utc>) -> String {
-    (*at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+    (*at + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }

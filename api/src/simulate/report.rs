@@ -74,7 +74,9 @@ pub(super) async fn read_back(
         .map_or(String::new(), |p| format!("&min_position={p}"));
     let (mut cases, mut states, mut page) = (0, BTreeMap::new(), None::<String>);
     loop {
-        let after = page.as_ref().map_or(String::new(), |p| format!("&page={p}"));
+        let after = page
+            .as_ref()
+            .map_or(String::new(), |p| format!("&page={p}"));
         let found = client
             .read(&format!("/api/v1/cases?limit=500{wait}{after}"), token)
             .await?;
@@ -140,7 +142,8 @@ pub fn district_rates(rows: &[Value]) -> DistrictRates {
         .filter(|r| r["response_rate"].is_number())
         .filter_map(|r| r["dispatched"].as_f64())
         .sum();
-    let share = |numerator: f64, denominator: f64| (denominator > 0.0).then(|| numerator / denominator);
+    let share =
+        |numerator: f64, denominator: f64| (denominator > 0.0).then(|| numerator / denominator);
     let response_rate = share(weighted, with_rate);
     let resolution_rate = share(sum("resolved"), reached);
     let satisfaction_rate = share(sum("satisfied") + 0.8 * sum("basically_satisfied"), reached);

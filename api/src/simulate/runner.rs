@@ -4,7 +4,6 @@
 //! script (what follows would be refused too) and is counted.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,7 +16,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::client::{Answer, ApiClient};
-use super::clock::VirtualClock;
+use super::clock::{Appointment, VirtualClock};
 use super::plan::{Anchor, Endpoint, Expect, Plan, Script, Step, Wait, Who};
 use super::roster::Roster;
 use super::tally::Tally;
@@ -33,9 +32,15 @@ pub struct Runner {
     org: Arc<Organisation>,
     options: Options,
     permits: Semaphore,
-    /// Requests due and not yet answered.
-    backlog: AtomicUsize,
     pub tally: Mutex<Tally>,
+}
+
+/// One case's remaining life.
+struct Life {
+    key: String,
+    case_id: String,
+    opened: DateTime<Utc>,
+    steps: Vec<Step>,
 }
 
 /// How a runner plays.
@@ -53,12 +58,9 @@ pub struct Options {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// The server runs on this runner's virtual clock, which stands still while any request is
-    /// due and unanswered: the simulated people act exactly when planned however slow the
-    /// machine (requests due together still go out together, up to the concurrency); failures
-    /// are reported at the end.
+    /// Report failures at the end.
     Simulation,
-    /// The server runs on the real clock: never hold it; log failures as they happen.
+    /// Log failures as they happen (the demo runs for ever).
     Demo,
 }
 
@@ -77,7 +79,6 @@ impl Runner {
             org,
             permits: Semaphore::new(options.concurrency),
             options,
-            backlog: AtomicUsize::new(0),
             tally: Mutex::new(Tally::default()),
         }
     }
@@ -99,21 +100,24 @@ impl Runner {
     pub async fn run(self: &Arc<Self>, plan: Plan) {
         let mut scripts = JoinSet::new();
         for (n, script) in plan.scripts.into_iter().enumerate() {
-            scripts.spawn(self.clone().script(n, script));
+            let booked = self.clock.appointment(script.at);
+            scripts.spawn(self.clone().script(n, script, booked));
         }
         while scripts.join_next().await.is_some() {}
     }
 
-    /// Opens the case (or records the visit), then lives each resulting case's life.
-    pub async fn script(self: Arc<Self>, n: usize, script: Script) {
-        self.clock.sleep_until(script.at).await;
+    /// Opens the case (or records the visit) at the booked time, then lives each resulting
+    /// case's life. Every next step is booked before the current one's appointment is let go,
+    /// so the clock cannot slip past it.
+    pub async fn script(self: Arc<Self>, n: usize, script: Script, booked: Appointment) {
+        booked.arrive().await;
         let key = format!("{}-{n}", self.options.keys);
         let skipped: u64 = script.lives.iter().map(|life| life.len() as u64).sum();
         let Some(answer) = self.send(&script.opening, "", &format!("{key}-open")).await else {
             self.skip(skipped);
             return;
         };
-        let opened_at = self.clock.now();
+        let opened = self.clock.now();
         let case_ids: Vec<String> = match script.opening.endpoint {
             Endpoint::Visit => answer["case_ids"].as_array().cloned().unwrap_or_default(),
             _ => vec![answer["case_id"].clone()],
@@ -122,7 +126,11 @@ impl Runner {
         .filter_map(|id| id.as_str().map(String::from))
         .collect();
         if case_ids.len() != script.lives.len() {
-            let what = format!("{key}: {} case ids for {} lives", case_ids.len(), script.lives.len());
+            let what = format!(
+                "{key}: {} case ids for {} lives",
+                case_ids.len(),
+                script.lives.len()
+            );
             self.tally.lock().expect("tally").failed(0, what);
             self.skip(skipped);
             return;
@@ -130,43 +138,72 @@ impl Runner {
         self.tally.lock().expect("tally").cases_opened += case_ids.len() as u64;
         let mut lives = JoinSet::new();
         for (i, (steps, case_id)) in script.lives.into_iter().zip(case_ids).enumerate() {
-            let key = format!("{key}-{i}");
-            lives.spawn(self.clone().life(key, case_id, opened_at, steps));
+            let first = self
+                .clock
+                .appointment(self.due(steps[0].wait, opened, &HashMap::new()));
+            let life = Life {
+                key: format!("{key}-{i}"),
+                case_id,
+                opened,
+                steps,
+            };
+            lives.spawn(self.clone().life(life, first));
         }
+        drop(booked);
         while lives.join_next().await.is_some() {}
     }
 
-    async fn life(self: Arc<Self>, key: String, case_id: String, opened: DateTime<Utc>, steps: Vec<Step>) {
+    async fn life(self: Arc<Self>, life: Life, mut booked: Appointment) {
         let mut anchors = HashMap::new();
-        let mut previous = opened;
-        for (i, step) in steps.iter().enumerate() {
-            self.clock.sleep_until(self.due(step.wait, previous, &anchors)).await;
-            if self.send(step, &case_id, &format!("{key}-{i}")).await.is_none() {
-                self.skip((steps.len() - i - 1) as u64);
+        for (i, step) in life.steps.iter().enumerate() {
+            booked.arrive().await;
+            let key = format!("{}-{i}", life.key);
+            if self.send(step, &life.case_id, &key).await.is_none() {
+                self.skip((life.steps.len() - i - 1) as u64);
                 return;
             }
-            previous = self.clock.now();
+            let answered = self.clock.now();
             if let Some(anchor) = step.marks {
-                anchors.insert(anchor, previous);
+                anchors.insert(anchor, answered);
             }
             if step.label == "dispatch" && step.who == Who::Hotline {
-                let delay = (previous - opened).num_milliseconds() as f64 / 1000.0;
-                self.tally.lock().expect("tally").dispatch_delays.push(delay);
+                let delay = (answered - life.opened).num_milliseconds() as f64 / 1000.0;
+                self.tally
+                    .lock()
+                    .expect("tally")
+                    .dispatch_delays
+                    .push(delay);
+            }
+            if let Some(next) = life.steps.get(i + 1) {
+                booked = self
+                    .clock
+                    .appointment(self.due(next.wait, answered, &anchors));
             }
         }
     }
 
     /// When a step is due: a pause after the previous step, or a fraction of an SLA window from
     /// its anchor (but never less than a minute after the previous step).
-    fn due(&self, wait: Wait, previous: DateTime<Utc>, anchors: &HashMap<Anchor, DateTime<Utc>>) -> DateTime<Utc> {
+    fn due(
+        &self,
+        wait: Wait,
+        previous: DateTime<Utc>,
+        anchors: &HashMap<Anchor, DateTime<Utc>>,
+    ) -> DateTime<Utc> {
         let scaled = |span: chrono::Duration, factor: f64| {
             chrono::Duration::milliseconds((span.num_milliseconds() as f64 * factor) as i64)
         };
         match wait {
             Wait::After(pause) => previous + scaled(pause, self.options.pace),
-            Wait::Sla { timer, fraction, from } => {
+            Wait::Sla {
+                timer,
+                fraction,
+                from,
+                within,
+            } => {
                 let anchor = anchors.get(&from).copied().unwrap_or(previous);
-                let window = self.org.due(timer, anchor) - anchor;
+                let window = |timer| self.org.due(timer, anchor) - anchor;
+                let window = within.map_or(window(timer), |other| window(timer).min(window(other)));
                 let earliest = previous + scaled(chrono::Duration::minutes(1), self.options.pace);
                 (anchor + scaled(window, fraction)).max(earliest)
             }
@@ -182,7 +219,6 @@ impl Runner {
             self.tally.lock().expect("tally").failed(0, what);
             return None;
         };
-        self.due_now();
         let mut attempt = 1;
         let answer = loop {
             let permit = self.permits.acquire().await.ok()?;
@@ -197,35 +233,25 @@ impl Runner {
             tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
             attempt += 1;
         };
-        self.answered();
         let progress = &self.options.progress;
         progress.inc(1);
         progress.set_message(self.clock.now().format("%Y-%m-%d %H:%M").to_string());
         self.record(step, &path, answer)
     }
 
-    /// A request fell due: in a simulation, time stands still until it is answered.
-    fn due_now(&self) {
-        self.backlog.fetch_add(1, Ordering::SeqCst);
-        if self.options.mode == Mode::Simulation {
-            self.clock.hold();
-        }
-    }
-
-    /// A request was answered: time runs again once nothing due is left unanswered.
-    fn answered(&self) {
-        let backlog = self.backlog.fetch_sub(1, Ordering::SeqCst) - 1;
-        if self.options.mode == Mode::Simulation && backlog == 0 {
-            self.clock.run();
-        }
-    }
-
-    fn record(&self, step: &Step, path: &str, answer: Result<Answer, reqwest::Error>) -> Option<Value> {
+    fn record(
+        &self,
+        step: &Step,
+        path: &str,
+        answer: Result<Answer, reqwest::Error>,
+    ) -> Option<Value> {
         let mut tally = self.tally.lock().expect("tally");
         let (status, what) = match answer {
             Ok(answer) => match (step.expect, answer.is_success(), answer.status) {
                 (Expect::Success, true, _) => {
-                    let position = answer.body["position"].as_str().and_then(|p| p.parse().ok());
+                    let position = answer.body["position"]
+                        .as_str()
+                        .and_then(|p| p.parse().ok());
                     tally.succeeded(step.label, position);
                     return Some(answer.body);
                 }
@@ -233,7 +259,10 @@ impl Runner {
                     tally.expected_refusals += 1;
                     return Some(answer.body);
                 }
-                (_, _, status) => (status, format!("{} {path}: {status} {}", step.label, answer.message())),
+                (_, _, status) => (
+                    status,
+                    format!("{} {path}: {status} {}", step.label, answer.message()),
+                ),
             },
             Err(err) => (0, format!("{} {path}: {err}", step.label)),
         };

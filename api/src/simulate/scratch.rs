@@ -22,7 +22,10 @@ impl ScratchDatabase {
                 path: std::env::temp_dir(),
                 source,
             })?;
-            let url = format!("sqlite:{}", dir.path().join(format!("{label}.db")).display());
+            let url = format!(
+                "sqlite:{}",
+                dir.path().join(format!("{label}.db")).display()
+            );
             return Ok(ScratchDatabase {
                 url,
                 created_on: None,
@@ -37,7 +40,9 @@ impl ScratchDatabase {
         let random = uuid::Uuid::new_v4().simple().to_string();
         let name = format!("shaobao_bench_{}_{label}", &random[..12]);
         let mut admin = PgConnection::connect(server_url).await?;
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await?;
         let (base, query) = match server_url.split_once('?') {
             Some((base, query)) => (base, format!("?{query}")),
             None => (server_url, String::new()),

@@ -47,7 +47,6 @@ pub enum RelayBenchError {
 /// A round that takes longer than this is reported as stalled.
 const ROUND_LIMIT: Duration = Duration::from_secs(300);
 
-
 /// Publishes the whole log of `store` `rounds` times each way to the NATS server at `nats_url`,
 /// whose stream `SHAOBAO` it deletes and recreates between rounds: use a server of its own. The
 /// relay runs with `config`.

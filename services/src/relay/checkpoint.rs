@@ -7,8 +7,7 @@ use crate::store::{LogPosition, Store, StoreError};
 /// The position stored by the last [`save`].
 pub(crate) async fn load(store: &Store) -> Result<LogPosition, StoreError> {
     let sql = "SELECT position FROM relay_checkpoint WHERE id = 1";
-    let (token,): (String,) =
-        with_pool!(store, pool => sqlx::query_as(sql).fetch_one(pool).await?);
+    let (token,): (String,) = with_pool!(store, pool => sqlx::query_as(sql).fetch_one(pool).await?);
     token
         .parse()
         .map_err(|e| StoreError::Corrupt(format!("relay checkpoint: {e}")))

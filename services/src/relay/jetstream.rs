@@ -22,10 +22,6 @@ use crate::store::LogPosition;
 /// The stream every message goes to (DESIGN §6).
 pub const STREAM_NAME: &str = "SHAOBAO";
 
-/// Header with the log position token of the event a message belongs to, so the relay can tell from
-/// the stream's last message where the log was published up to.
-pub const POSITION_HEADER: &str = "Shaobao-Position";
-
 /// JetStream drops a repeated `Nats-Msg-Id` seen within this window.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
@@ -62,11 +58,25 @@ pub(crate) async fn stream_end(stream: &mut Stream) -> Result<StreamEnd, RelayEr
     };
     if state.messages > 0 {
         let last = stream.get_raw_message(state.last_sequence).await?;
-        let header = |name: &str| last.headers.get(name).map(|v| v.as_str().to_string());
-        let position = header(POSITION_HEADER).and_then(|token| token.parse().ok());
-        end.relayed = position.zip(header(NATS_MESSAGE_ID.as_ref()));
+        let msg_id = last
+            .headers
+            .get(NATS_MESSAGE_ID)
+            .map(|v| v.as_str().to_string());
+        end.relayed = position_in(&last.payload).zip(msg_id);
     }
     Ok(end)
+}
+
+/// The log position in a relayed message: both the event envelope and the department notice
+/// carry it as `position`.
+fn position_in(payload: &[u8]) -> Option<LogPosition> {
+    #[derive(serde::Deserialize)]
+    struct Positioned {
+        position: LogPosition,
+    }
+    serde_json::from_slice::<Positioned>(payload)
+        .ok()
+        .map(|p| p.position)
 }
 
 /// What a message requires of the stream's end to be stored.

@@ -14,6 +14,7 @@ mod checkpoint;
 mod feed;
 mod jetstream;
 mod pipeline;
+mod reader;
 mod session;
 mod status;
 mod streets;
@@ -29,7 +30,7 @@ use crate::store::{LogPosition, Store, StoreError};
 use session::{Session, Step};
 
 pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork};
-pub use jetstream::{stream_config, DUPLICATE_WINDOW, POSITION_HEADER, STREAM_NAME};
+pub use jetstream::{stream_config, DUPLICATE_WINDOW, STREAM_NAME};
 pub use status::{RelayReport, RelayStatus};
 
 /// The lease that makes one process the relay.
@@ -92,6 +93,8 @@ pub enum RelayError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the log reader stopped unexpectedly")]
+    ReaderStopped,
 }
 
 /// The relay of one process. [`Relay::run`] it on a task of its own; read it through
@@ -174,7 +177,8 @@ impl Relay {
                     failures += 1;
                     tracing::warn!(%err, failures, "relay: publishing failed; retrying");
                     self.status.failed(&err);
-                    let delay = backoff_delay(self.config.retry_min, self.config.retry_max, failures);
+                    let delay =
+                        backoff_delay(self.config.retry_min, self.config.retry_max, failures);
                     tokio::time::sleep(delay).await;
                 }
             }

@@ -11,7 +11,7 @@ use async_nats::jetstream::publish::PublishAck;
 use async_nats::jetstream::Context;
 
 use super::feed::Outgoing;
-use super::jetstream::{Expect, POSITION_HEADER};
+use super::jetstream::Expect;
 use crate::store::LogPosition;
 
 type AckFuture = Pin<Box<dyn Future<Output = Result<PublishAck, PublishError>> + Send>>;
@@ -63,7 +63,6 @@ impl Pipeline {
             }
             let publish = PublishMessage::build()
                 .message_id(&message.msg_id)
-                .header(POSITION_HEADER, position.to_string())
                 .payload(message.payload);
             let publish = match &self.expect {
                 Expect::LastSequence(sequence) => publish.expected_last_sequence(*sequence),

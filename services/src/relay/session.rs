@@ -1,14 +1,16 @@
-//! One leadership term of the relay: find where the stream ends, then publish batch after batch,
-//! reading the next batch while the current one goes out.
+//! One leadership term of the relay: find where the stream ends, then publish batch after batch
+//! as the reader delivers them.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::connection::State;
 use async_nats::jetstream::stream::Stream;
+use tokio::sync::Mutex;
 
-use super::feed::{messages_for, Outgoing};
 use super::jetstream::{open_stream, stream_end, Expect};
 use super::pipeline::Pipeline;
+use super::reader::{Batch, Reader};
 use super::streets::Streets;
 use super::{checkpoint, Relay, RelayError};
 use crate::store::LogPosition;
@@ -23,19 +25,13 @@ pub(super) enum Step {
 /// How often a busy relay saves its checkpoint.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// Events read from the log, each with its messages.
-type Batch = Vec<(LogPosition, Vec<Outgoing>)>;
-
 /// Publishing from a known end of the stream on.
 struct Publishing {
     pipeline: Pipeline,
-    /// Where the next batch is read from.
-    read_after: LogPosition,
+    reader: Reader,
     /// The stream's last message when publishing started, if ours: the first event read may be
     /// in the stream in part, up to and including it.
     published_through: Option<String>,
-    /// The batch after the one being sent, read meanwhile.
-    read_ahead: Option<Batch>,
     /// The checkpoint last saved, and when.
     saved: (Option<LogPosition>, Instant),
 }
@@ -44,7 +40,8 @@ pub(super) struct Session<'a> {
     relay: &'a Relay,
     stream: Option<Stream>,
     publishing: Option<Publishing>,
-    streets: Streets,
+    /// Kept across restarts of the reader, so cases need not be looked up again.
+    streets: Arc<Mutex<Streets>>,
 }
 
 impl<'a> Session<'a> {
@@ -53,7 +50,7 @@ impl<'a> Session<'a> {
             relay,
             stream: None,
             publishing: None,
-            streets: Streets::default(),
+            streets: Arc::default(),
         }
     }
 
@@ -68,16 +65,19 @@ impl<'a> Session<'a> {
         };
         let publishing = match &mut self.publishing {
             Some(publishing) => publishing,
-            None => self.publishing.insert(start_at_end(relay, stream).await?),
+            None => {
+                let started = start_at_end(relay, stream, self.streets.clone()).await?;
+                self.publishing.insert(started)
+            }
         };
         let acked_before = publishing.pipeline.acked_up_to();
-        let mut batch = match publishing.read_ahead.take() {
-            Some(batch) => batch,
-            None => read_batch(relay, &mut self.streets, publishing.read_after).await?,
-        };
-        let (sent, idle) = match batch.last() {
-            None => (publishing.pipeline.drain().await, true),
-            Some(&(last, _)) => {
+        let (sent, idle) = match publishing.reader.next().await {
+            Err(err) => (Err(err), false),
+            Ok(batch) if batch.is_empty() => {
+                let drained = publishing.pipeline.drain().await;
+                (drained.map_err(RelayError::from), true)
+            }
+            Ok(mut batch) => {
                 if let (Some(through), Some((_, first))) =
                     (publishing.published_through.take(), batch.first_mut())
                 {
@@ -85,21 +85,7 @@ impl<'a> Session<'a> {
                         first.drain(..=published);
                     }
                 }
-                publishing.read_after = last;
-                let pipeline = &mut publishing.pipeline;
-                // Reading the log and publishing take about as long as each other: overlap them.
-                let (sent, read_ahead) = tokio::join!(
-                    async {
-                        for (position, messages) in batch {
-                            pipeline.send_event(position, messages).await?;
-                        }
-                        Ok(())
-                    },
-                    read_batch(relay, &mut self.streets, last),
-                );
-                // A failed or empty read-ahead is simply read again next time.
-                publishing.read_ahead = read_ahead.ok().filter(|batch| !batch.is_empty());
-                (sent, false)
+                (send(&mut publishing.pipeline, batch).await, false)
             }
         };
         let acked = publishing.pipeline.acked_up_to();
@@ -119,7 +105,7 @@ impl<'a> Session<'a> {
             self.stream = None;
             self.publishing = None;
             save(relay, advanced).await?;
-            return Err(err.into());
+            return Err(err);
         }
         save(relay, advanced).await?;
         if let (Some(publishing), Some(_)) = (&mut self.publishing, advanced) {
@@ -127,7 +113,13 @@ impl<'a> Session<'a> {
         }
         Ok(if idle { Step::Idle } else { Step::Published })
     }
+}
 
+async fn send(pipeline: &mut Pipeline, batch: Batch) -> Result<(), RelayError> {
+    for (position, messages) in batch {
+        pipeline.send_event(position, messages).await?;
+    }
+    Ok(())
 }
 
 /// Stores the checkpoint, if it moved.
@@ -138,27 +130,13 @@ async fn save(relay: &Relay, advanced: Option<LogPosition>) -> Result<(), RelayE
     Ok(())
 }
 
-/// The events after `after` (a batch of them) with their messages.
-async fn read_batch(
-    relay: &Relay,
-    streets: &mut Streets,
-    after: LogPosition,
-) -> Result<Batch, RelayError> {
-    let events = relay
-        .store
-        .read_log(after, relay.config.batch_size)
-        .await?;
-    let mut batch = Vec::with_capacity(events.len());
-    for event in &events {
-        let street = streets.street_of(&relay.store, event).await?;
-        batch.push((event.position, messages_for(event, street.as_deref())?));
-    }
-    Ok(batch)
-}
-
 /// Where to go on, from the stream's last message: the stream, not the checkpoint, knows what was
 /// published (the checkpoint lags behind a crash; NATS may have lost writes it acknowledged).
-async fn start_at_end(relay: &Relay, stream: &mut Stream) -> Result<Publishing, RelayError> {
+async fn start_at_end(
+    relay: &Relay,
+    stream: &mut Stream,
+    streets: Arc<Mutex<Streets>>,
+) -> Result<Publishing, RelayError> {
     let checkpoint = checkpoint::load(&relay.store).await?;
     let end = stream_end(stream).await?;
     let (read_after, published_through) = match end.relayed {
@@ -184,11 +162,11 @@ async fn start_at_end(relay: &Relay, stream: &mut Stream) -> Result<Publishing, 
     };
     tracing::info!(after = %read_after, through = ?published_through, "relay: publishing");
     let first = Expect::LastSequence(end.last_sequence);
+    let store = relay.store.clone();
     Ok(Publishing {
         pipeline: Pipeline::new(relay.jetstream.clone(), relay.config.max_in_flight, first),
-        read_after,
+        reader: Reader::start(store, streets, read_after, relay.config.batch_size),
         published_through,
-        read_ahead: None,
         saved: (Some(checkpoint), Instant::now()),
     })
 }

@@ -90,6 +90,8 @@ impl RelayStatus {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Progress> {
         // Plain data: a panic elsewhere cannot leave it half-written.
-        self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.shared
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

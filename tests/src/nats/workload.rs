@@ -49,11 +49,19 @@ pub async fn case_life(service: &CaseService, n: usize) -> String {
         correlation_id: format!("case-{n}"),
         expected_version: None,
     };
-    let opened = service.open(&hotline, complaint(street), &key("open")).await;
+    let opened = service
+        .open(&hotline, complaint(street), &key("open"))
+        .await;
     let id = succeeded(n, "open", opened).aggregate_id;
     let run = |actor: Actor, action: CaseAction, step: &'static str| {
         let (id, request) = (id.clone(), key(step));
-        async move { succeeded(n, step, service.execute(&id, &actor, action, &request).await) }
+        async move {
+            succeeded(
+                n,
+                step,
+                service.execute(&id, &actor, action, &request).await,
+            )
+        }
     };
     let department = |code: &str| Actor::department(code, format!("{code}-desk"));
     match n % 3 {
@@ -88,7 +96,7 @@ pub async fn case_life(service: &CaseService, n: usize) -> String {
             run(department(housing), progress, "progress").await;
         }
     }
-    if n % 7 == 0 {
+    if n.is_multiple_of(7) {
         let visit = VisitReport {
             street: street.into(),
             community: community_of(street).into(),
@@ -101,13 +109,19 @@ pub async fn case_life(service: &CaseService, n: usize) -> String {
                 urgency: None,
             }],
         };
-        let recorded = service.record_visit(&dispatcher, visit, &key("visit")).await;
+        let recorded = service
+            .record_visit(&dispatcher, visit, &key("visit"))
+            .await;
         recorded.unwrap_or_else(|err| panic!("case {n}: visit: {err}"));
     }
     id
 }
 
-fn succeeded(n: usize, step: &str, outcome: Result<CommandOutcome, CaseCommandError>) -> CommandOutcome {
+fn succeeded(
+    n: usize,
+    step: &str,
+    outcome: Result<CommandOutcome, CaseCommandError>,
+) -> CommandOutcome {
     outcome.unwrap_or_else(|err| panic!("case {n}: {step}: {err}"))
 }
 

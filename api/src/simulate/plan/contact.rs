@@ -7,9 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use serde_json::{json, Value};
 use shaobao_domain::case::{CaseKind, Channel};
-use shaobao_domain::org::{Organisation, Street};
+use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::Urgency;
 
+use super::bodies::{has_grids, open_body, opening, Table};
 use super::draw::Dice;
 use super::lifecycle::{self, Intake, Place};
 use super::{grid_worker, Endpoint, Expect, Script, Step, Wait, Who};
@@ -17,47 +18,10 @@ use crate::simulate::calibration::*;
 
 /// Draws contacts, one at a time, from one seeded generator.
 pub struct Planner {
-    pub(super) dice: Dice,
+    dice: Dice,
     org: Arc<Organisation>,
     requests: Table,
     consultations: Table,
-}
-
-/// Categories with weights and what a requester says about them.
-struct Table {
-    entries: Vec<(String, String)>,
-    weights: Vec<f64>,
-}
-
-impl Table {
-    /// The calibrated entries the organisation knows; every category of it, evenly, if none.
-    fn new(org: &Organisation, calibrated: &[(&str, f64, &str)]) -> Table {
-        let known: Vec<_> = calibrated
-            .iter()
-            .filter(|(code, _, _)| org.category(code).is_some())
-            .collect();
-        if known.is_empty() {
-            return Table {
-                entries: org
-                    .categories
-                    .iter()
-                    .map(|c| (c.code.clone(), format!("{}问题反映", c.name)))
-                    .collect(),
-                weights: vec![1.0; org.categories.len()],
-            };
-        }
-        Table {
-            entries: known
-                .iter()
-                .map(|(code, _, text)| (code.to_string(), text.to_string()))
-                .collect(),
-            weights: known.iter().map(|(_, weight, _)| *weight).collect(),
-        }
-    }
-
-    fn draw(&self, dice: &mut Dice) -> (String, String) {
-        self.entries[dice.pick(&self.weights)].clone()
-    }
 }
 
 impl Planner {
@@ -90,7 +54,11 @@ impl Planner {
             1 => vec![self.request(at, Channel::GridPatrol)],
             2 => vec![self.request(at, Channel::WalkIn)],
             _ => {
-                let findings = if self.dice.chance(SECOND_FINDING) { 2 } else { 1 };
+                let findings = if self.dice.chance(SECOND_FINDING) {
+                    2
+                } else {
+                    1
+                };
                 let mut visits = vec![self.visit(at, findings)];
                 if self.dice.chance(EMPTY_VISIT) {
                     let later = at + self.dice.hours(0.0, 4.0);
@@ -133,7 +101,12 @@ impl Planner {
     fn request(&mut self, at: DateTime<Utc>, channel: Channel) -> Script {
         let place = self.place();
         let (opener, party, kind, requester) = match channel {
-            Channel::Hotline => (Who::Hotline, Who::Hotline, self.kind(), Some(self.requester())),
+            Channel::Hotline => (
+                Who::Hotline,
+                Who::Hotline,
+                self.kind(),
+                Some(self.requester()),
+            ),
             Channel::GridPatrol => (
                 Who::Volunteer(grid_worker(&place.street, 1)),
                 Who::Dispatcher(place.street.clone()),
@@ -246,48 +219,12 @@ impl Planner {
     fn requester(&mut self) -> Value {
         const SURNAMES: [&str; 10] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
         let surname = self.dice.one_of(&SURNAMES);
-        let title = if self.dice.chance(0.5) { "先生" } else { "女士" };
+        let title = if self.dice.chance(0.5) {
+            "先生"
+        } else {
+            "女士"
+        };
         let phone = format!("13{:09}", self.dice.below(1_000_000_000));
         json!({"name": format!("{surname}{title}"), "phone": phone})
     }
-}
-
-/// Whether a street has a community with a grid, where simulated residents can live.
-pub fn has_grids(street: &Street) -> bool {
-    street.communities.iter().any(|c| !c.grids.is_empty())
-}
-
-fn opening(who: Who, endpoint: Endpoint, body: Value, label: &'static str) -> Step {
-    Step {
-        wait: Wait::After(Duration::zero()),
-        who,
-        endpoint,
-        body,
-        label,
-        expect: Expect::Success,
-        marks: None,
-    }
-}
-
-fn open_body(
-    channel: Channel,
-    kind: CaseKind,
-    category: &str,
-    urgency: Option<Urgency>,
-    description: &str,
-    place: &Place,
-    requester: Option<Value>,
-) -> Value {
-    let mut body = json!({
-        "channel": channel, "kind": kind, "category": category, "description": description,
-        "location": {"street": place.street, "community": place.community, "grid": place.grid,
-                     "address": place.address},
-    });
-    if let Some(urgency) = urgency {
-        body["urgency"] = json!(urgency);
-    }
-    if let Some(requester) = requester {
-        body["requester"] = requester;
-    }
-    body
 }

@@ -3,6 +3,7 @@
 //! previous one has been answered (a fixed pause, or a fraction of an SLA window measured from
 //! the last dispatch, whistle or reopen), which is all that depends on the run.
 
+mod bodies;
 mod contact;
 mod draw;
 mod lifecycle;
@@ -14,7 +15,8 @@ use serde_json::Value;
 use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::Timer;
 
-pub use contact::{has_grids, Planner};
+pub use bodies::has_grids;
+pub use contact::Planner;
 
 /// Who sends a request; each stands for one token of the roster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -67,11 +69,12 @@ pub enum Wait {
     /// This long (in policy time) after the previous step of the case was answered.
     After(Duration),
     /// This fraction of an SLA window opened at the anchor (per the organisation's policy and
-    /// calendar); never before the previous step.
+    /// calendar), or of `within`'s window where that is shorter; never before the previous step.
     Sla {
         timer: Timer,
         fraction: f64,
         from: Anchor,
+        within: Option<Timer>,
     },
 }
 

@@ -66,7 +66,11 @@ impl Life<'_> {
                 RESOLVED_IN_VIEW[outcome]
             };
             let resolved = self.dice.chance(resolved_odds);
-            let odds = if resolved { SATISFACTION_RESOLVED } else { SATISFACTION_UNRESOLVED };
+            let odds = if resolved {
+                SATISFACTION_RESOLVED
+            } else {
+                SATISFACTION_UNRESOLVED
+            };
             let satisfaction = self.dice.pick(&odds);
             let body = json!({"reached": true, "resolved": resolved,
                               "satisfaction": SATISFACTION_NAMES[satisfaction]});
@@ -85,7 +89,12 @@ impl Life<'_> {
             self.close();
             Wait::After(self.dice.hours(24.0, 120.0))
         };
-        self.push(wait, Who::Hotline, "reopen", json!({"reason": "诉求人反映问题未解决"}));
+        self.push(
+            wait,
+            Who::Hotline,
+            "reopen",
+            json!({"reason": "诉求人反映问题未解决"}),
+        );
         self.mark(Anchor::Reopen);
         let outcome = self.resolve(Anchor::Reopen);
         self.verify();

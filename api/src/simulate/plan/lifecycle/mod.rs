@@ -69,7 +69,11 @@ pub(super) fn request(dice: &mut Dice, org: &Organisation, intake: &Intake) -> V
     if matches!(life.unit, Who::Dispatcher(_)) && life.dice.chance(WHISTLE) {
         life.whistle();
     }
-    let task = if intake.finding { TASK_ON_FINDING } else { TASK_ON_REQUEST };
+    let task = if intake.finding {
+        TASK_ON_FINDING
+    } else {
+        TASK_ON_REQUEST
+    };
     if life.dice.chance(task) {
         life.task();
     }
@@ -125,6 +129,7 @@ impl Life<'_> {
             timer,
             fraction,
             from,
+            within: None,
         }
     }
 
@@ -144,7 +149,10 @@ impl Life<'_> {
     fn dispatch(&mut self) {
         let street = self.street();
         let (to_department, pause) = match self.intake.party {
-            Who::Hotline => (HOTLINE_TO_DEPARTMENT, 2.0 + self.dice.exponential_minutes(3.0)),
+            Who::Hotline => (
+                HOTLINE_TO_DEPARTMENT,
+                2.0 + self.dice.exponential_minutes(3.0),
+            ),
             _ => (STREET_TO_DEPARTMENT, self.dice.uniform(10.0, 60.0)),
         };
         let department = self.intake.default_department.clone();
@@ -162,7 +170,11 @@ impl Life<'_> {
     /// 退单: the unit hands the case back; the party approves (re-dispatching) or rejects.
     /// Returns whether the case went to a new unit (which must sign for it).
     fn hand_back(&mut self, wait: Wait) -> bool {
-        const REASONS: [&str; 3] = ["wrong_jurisdiction", "not_our_function", "unclear_ownership"];
+        const REASONS: [&str; 3] = [
+            "wrong_jurisdiction",
+            "not_our_function",
+            "unclear_ownership",
+        ];
         let reason = *self.dice.one_of(&REASONS);
         let body = json!({"reason": reason, "note": "经核实不属于本单位职责，申请退回"});
         self.push(wait, self.unit.clone(), "return", body);
@@ -176,7 +188,13 @@ impl Life<'_> {
             Some(unit) if self.dice.chance(RETURN_APPROVED) => {
                 let body = json!({"decision": "approve", "redispatch_to": unit_json(&unit),
                                   "note": "同意退回，改派属地"});
-                self.step(decide, party, Endpoint::Case("return-decision"), body, "return-approved");
+                self.step(
+                    decide,
+                    party,
+                    Endpoint::Case("return-decision"),
+                    body,
+                    "return-approved",
+                );
                 self.mark(Anchor::Dispatch);
                 self.self_dispatched = self.intake.party == self.street() && unit == self.street();
                 self.unit = unit;
@@ -184,15 +202,32 @@ impl Life<'_> {
             }
             _ => {
                 let body = json!({"decision": "reject", "note": "属于职责范围，请继续办理"});
-                self.step(decide, party, Endpoint::Case("return-decision"), body, "return-rejected");
+                self.step(
+                    decide,
+                    party,
+                    Endpoint::Case("return-decision"),
+                    body,
+                    "return-rejected",
+                );
                 false
             }
         }
     }
 
+    /// Signing on time leaves room to contact the requester on time as well (where contact is
+    /// due first, as for a utility outage reported at night, it is signed within that window).
     fn sign(&mut self, surely_on_time: bool) {
         let late = if surely_on_time { 0.0 } else { LATE_SIGN };
-        let wait = self.on_time_or_late(Timer::Sign(self.intake.urgency), late, 0.6, Anchor::Dispatch);
+        let urgency = self.intake.urgency;
+        let mut wait = self.on_time_or_late(Timer::Sign(urgency), late, 0.6, Anchor::Dispatch);
+        if let Wait::Sla {
+            fraction, within, ..
+        } = &mut wait
+        {
+            if *fraction < 1.0 {
+                *within = Some(Timer::Contact(urgency));
+            }
+        }
         self.push(wait, self.unit.clone(), "sign", json!({}));
     }
 
@@ -217,6 +252,8 @@ fn unit_json(unit: &Who) -> Value {
     match unit {
         Who::Department(code) => json!({"department": code}),
         Who::Dispatcher(street) => json!({"street": street}),
-        Who::Hotline | Who::Volunteer(_) => unreachable!("only streets and departments handle cases"),
+        Who::Hotline | Who::Volunteer(_) => {
+            unreachable!("only streets and departments handle cases")
+        }
     }
 }

@@ -25,7 +25,13 @@ impl Life<'_> {
             "departments": [{"department": lead, "role": "lead"},
                             {"department": assist, "role": "assist"}]});
         let wait = Wait::After(self.dice.hours(0.5, 6.0));
-        self.step(wait, self.street(), Endpoint::Case("whistles"), body, "whistle");
+        self.step(
+            wait,
+            self.street(),
+            Endpoint::Case("whistles"),
+            body,
+            "whistle",
+        );
         self.mark(Anchor::Whistle);
         let timer = Timer::ReportIn(kind);
         let mut reported = vec![lead];
@@ -49,13 +55,25 @@ impl Life<'_> {
             let wait = Wait::After(self.dice.hours(1.0, 24.0));
             let body = json!({"summary": "已到场联合处置"});
             let who = Who::Department(department.clone());
-            self.step(wait, who, Endpoint::Whistle("action"), body, "whistle-action");
+            self.step(
+                wait,
+                who,
+                Endpoint::Whistle("action"),
+                body,
+                "whistle-action",
+            );
             let rating = ["good", "fair", "poor"][self.dice.pick(&RATINGS)];
             ratings.insert(department, json!(rating));
         }
         let wait = Wait::After(self.dice.hours(1.0, 8.0));
         let body = json!({"ratings": ratings});
-        self.step(wait, self.street(), Endpoint::Whistle("close"), body, "whistle-close");
+        self.step(
+            wait,
+            self.street(),
+            Endpoint::Whistle("close"),
+            body,
+            "whistle-close",
+        );
     }
 
     /// The category's department leads (an often-assisting one if it has none); another of the
@@ -94,19 +112,43 @@ impl Life<'_> {
         let wait = Wait::After(self.dice.hours(0.5, 4.0));
         self.step(wait, self.street(), Endpoint::Case("tasks"), body, "task");
         let wait = Wait::After(self.dice.minutes(10.0, 180.0));
-        self.step(wait, Who::Volunteer(first.clone()), Endpoint::Task("claim"), json!({}), "claim");
+        self.step(
+            wait,
+            Who::Volunteer(first.clone()),
+            Endpoint::Task("claim"),
+            json!({}),
+            "claim",
+        );
         if self.dice.chance(SECOND_CLAIM) {
             let wait = Wait::After(self.dice.minutes(1.0, 30.0));
             let endpoint = Endpoint::Task("claim");
-            self.step(wait, Who::Volunteer(second), endpoint, json!({}), "claim-taken");
+            self.step(
+                wait,
+                Who::Volunteer(second),
+                endpoint,
+                json!({}),
+                "claim-taken",
+            );
             if let Some(step) = self.steps.last_mut() {
                 step.expect = Expect::Refused;
             }
         }
         let wait = Wait::After(self.dice.hours(1.0, 24.0));
         let body = json!({"summary": "已完成"});
-        self.step(wait, Who::Volunteer(first), Endpoint::Task("complete"), body, "complete");
+        self.step(
+            wait,
+            Who::Volunteer(first),
+            Endpoint::Task("complete"),
+            body,
+            "complete",
+        );
         let wait = Wait::After(self.dice.minutes(30.0, 360.0));
-        self.step(wait, self.street(), Endpoint::Task("confirm"), json!({}), "confirm");
+        self.step(
+            wait,
+            self.street(),
+            Endpoint::Task("confirm"),
+            json!({}),
+            "confirm",
+        );
     }
 }

@@ -1,0 +1,79 @@
+//! Reading ahead: a task of its own reads the log and turns events into messages while the
+//! session publishes the batch before, so the two use both cores.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, Mutex};
+use tokio::task::JoinHandle;
+
+use super::feed::{messages_for, Outgoing};
+use super::streets::Streets;
+use super::RelayError;
+use crate::store::{LogPosition, Store};
+
+/// Events read from the log, each with its messages; empty when the reader found nothing new.
+pub(crate) type Batch = Vec<(LogPosition, Vec<Outgoing>)>;
+
+/// The reading task; stopped when dropped.
+pub(crate) struct Reader {
+    batches: mpsc::Receiver<Result<Batch, RelayError>>,
+    task: JoinHandle<()>,
+}
+
+impl Reader {
+    /// Starts reading after `after`, `batch_size` events at a time, one batch ahead.
+    pub fn start(
+        store: Store,
+        streets: Arc<Mutex<Streets>>,
+        after: LogPosition,
+        batch_size: u32,
+    ) -> Reader {
+        let (sender, batches) = mpsc::channel(1);
+        let task = tokio::spawn(async move {
+            let mut after = after;
+            loop {
+                let mut streets = streets.lock().await;
+                let batch = read_batch(&store, &mut streets, after, batch_size).await;
+                drop(streets);
+                if let Ok(Some(&(last, _))) = batch.as_ref().map(|b| b.last()) {
+                    after = last;
+                }
+                let failed = batch.is_err();
+                if sender.send(batch).await.is_err() || failed {
+                    return;
+                }
+            }
+        });
+        Reader { batches, task }
+    }
+
+    /// The next batch, in log order.
+    pub async fn next(&mut self) -> Result<Batch, RelayError> {
+        // The task stops after sending an error, or if it panicked.
+        self.batches
+            .recv()
+            .await
+            .unwrap_or(Err(RelayError::ReaderStopped))
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn read_batch(
+    store: &Store,
+    streets: &mut Streets,
+    after: LogPosition,
+    batch_size: u32,
+) -> Result<Batch, RelayError> {
+    let events = store.read_log(after, batch_size).await?;
+    let mut batch = Vec::with_capacity(events.len());
+    for event in &events {
+        let street = streets.street_of(store, event).await?;
+        batch.push((event.position, messages_for(event, street.as_deref())?));
+    }
+    Ok(batch)
+}
