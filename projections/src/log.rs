@@ -53,15 +53,16 @@ async fn fetch(store: &Store, after: LogPosition, limit: u32) -> Result<Fetched,
         // an unaliased `transaction_id::text` sorts by the id's text ("10" before "9"), which no
         // index serves: every page sorted the whole rest of the log (and could skip events).
         Store::Postgres(_) => {
-            "SELECT position, transaction_id::text AS tx, aggregate_type, aggregate_id, sequence,
-                    payload::text
+            "SELECT position, transaction_id::text::bigint AS tx, aggregate_id, sequence,
+                    CASE WHEN aggregate_type = $4 THEN payload::text END
              FROM events
              WHERE (transaction_id, position) > ($1::text::xid8, $2)
                AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
              ORDER BY transaction_id, position LIMIT $3"
         }
         Store::Sqlite(_) => {
-            "SELECT position, '0', aggregate_type, aggregate_id, sequence, payload
+            "SELECT position, 0, aggregate_id, sequence,
+                    CASE WHEN aggregate_type = $4 THEN payload END
              FROM events WHERE position > $2 AND $1 IS NOT NULL
              ORDER BY position LIMIT $3"
         }
@@ -71,11 +72,18 @@ async fn fetch(store: &Store, after: LogPosition, limit: u32) -> Result<Fetched,
             .bind(after.transaction.to_string())
             .bind(after.position)
             .bind(i64::from(limit))
+            .bind(CASE)
             .fetch_all(pool)
             .await?;
         Ok(Fetched {
             last: rows.last().map(position).transpose()?,
-            decoding: tokio::task::spawn_blocking(move || rows.iter().map(decode).collect()),
+            decoding: tokio::task::spawn_blocking(move || {
+                let mut entries = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    entries.push(decode(row)?);
+                }
+                Ok(entries)
+            }),
         })
     })
 }
@@ -128,20 +136,19 @@ fn position<'r, R>(row: &'r R) -> Result<LogPosition, StoreError>
 where
     R: sqlx::Row,
     usize: sqlx::ColumnIndex<R>,
-    &'r str: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let transaction: &str = row.try_get(1)?;
+    let transaction: i64 = row.try_get(1)?;
     Ok(LogPosition {
-        transaction: transaction
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("transaction id {transaction:?}")))?,
+        transaction: u64::try_from(transaction)
+            .map_err(|_| StoreError::Corrupt(format!("transaction id {transaction}")))?,
         position: row.try_get(0)?,
     })
 }
 
 /// Decodes one row of [`fetch`], borrowing its text: the payload is parsed where it lies, never
-/// copied (a rebuild reads every event of the log through here).
+/// copied (a rebuild reads every event of the log through here). Other aggregates' payloads are
+/// not even sent.
 fn decode<'r, R>(row: &'r R) -> Result<Entry, StoreError>
 where
     R: sqlx::Row,
@@ -149,15 +156,13 @@ where
     &'r str: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
-    let aggregate_type: &str = row.try_get(2)?;
-    let aggregate_id: &str = row.try_get(3)?;
-    let sequence: i64 = row.try_get(4)?;
-    let event = match aggregate_type == CASE {
-        true => Some(parse_event(row.try_get(5)?).map_err(|e| {
-            StoreError::Corrupt(format!("{aggregate_type}/{aggregate_id}#{sequence}: {e}"))
-        })?),
-        false => None,
-    };
+    let aggregate_id: &str = row.try_get(2)?;
+    let sequence: i64 = row.try_get(3)?;
+    let case_payload: Option<&str> = row.try_get(4)?;
+    let event = case_payload
+        .map(parse_event)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("{CASE}/{aggregate_id}#{sequence}: {e}")))?;
     Ok(Entry {
         position: position(row)?,
         case_id: aggregate_id.to_string(),

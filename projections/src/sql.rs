@@ -245,24 +245,33 @@ pub fn inserts(
     rows: impl IntoIterator<Item = Row>,
 ) -> Vec<Statement> {
     let per_statement = rows_per_insert(columns.len());
+    // Every full chunk has the same text: written once (a bulk load makes hundreds of them).
+    let mut full_chunk: Option<String> = None;
     let mut statements = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Row> = rows.by_ref().take(per_statement).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut args = Vec::with_capacity(chunk.len() * columns.len());
-        for (r, row) in chunk.into_iter().enumerate() {
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..row.len() {
-                let sep = if c == 0 { "" } else { ", " };
-                sql.push_str(&format!("{sep}${}", args.len() + c + 1));
-            }
-            sql.push(')');
-            args.extend(row);
-        }
-        statements.push(Statement::sequential(sql, args));
+        let sql = match chunk.len() == per_statement {
+            true => full_chunk
+                .get_or_insert_with(|| insert_sql(table, columns, per_statement))
+                .clone(),
+            false => insert_sql(table, columns, chunk.len()),
+        };
+        statements.push(Statement::sequential(sql, chunk.into_iter().flatten().collect()));
     }
     statements
+}
+
+/// `INSERT INTO table (columns) VALUES ($1, $2), ($3, $4)…` for `rows` rows.
+fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        let first = r * columns.len() + 1;
+        sql.push_str(&placeholders(first, columns.len()));
+        sql.push(')');
+    }
+    sql
 }
 
 /// `$first, $first+1, …` placeholders for `count` arguments.
@@ -306,18 +315,9 @@ pub async fn bulk_load(
     columns: &[&str],
     rows: impl IntoIterator<Item = Row>,
 ) -> Result<(), StoreError> {
-    const INSERTS_PER_TRANSACTION: usize = 20;
-    let mut rows = rows.into_iter().peekable();
+    let rows = rows.into_iter();
     let Store::Postgres(pool) = store else {
-        let per_transaction = INSERTS_PER_TRANSACTION * rows_per_insert(columns.len());
-        while rows.peek().is_some() {
-            execute(
-                store,
-                &inserts(table, columns, rows.by_ref().take(per_transaction)),
-            )
-            .await?;
-        }
-        return Ok(());
+        return insert_in_bulk(store, table, columns, rows).await;
     };
     let mut connection = pool.acquire().await?;
     let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
@@ -341,6 +341,39 @@ pub async fn bulk_load(
     }
     copy.finish().await?;
     Ok(())
+}
+
+/// SQLite's bulk load: transactions of large INSERTs, written by a task of their own while the
+/// next ones are derived (SQLite stores on its connection's thread, so the two overlap).
+async fn insert_in_bulk(
+    store: &Store,
+    table: &str,
+    columns: &[&str],
+    mut rows: impl Iterator<Item = Row>,
+) -> Result<(), StoreError> {
+    const INSERTS_PER_TRANSACTION: usize = 20;
+    let per_transaction = INSERTS_PER_TRANSACTION * rows_per_insert(columns.len());
+    let (batches, mut to_write) = tokio::sync::mpsc::channel::<Vec<Statement>>(1);
+    let writer = tokio::spawn({
+        let store = store.clone();
+        async move {
+            while let Some(batch) = to_write.recv().await {
+                execute(&store, &batch).await?;
+            }
+            Ok::<(), StoreError>(())
+        }
+    });
+    loop {
+        let batch = inserts(table, columns, rows.by_ref().take(per_transaction));
+        // An empty batch ends the rows; a refused send means the writer failed (its error below).
+        if batch.is_empty() || batches.send(batch).await.is_err() {
+            break;
+        }
+    }
+    drop(batches);
+    writer
+        .await
+        .unwrap_or_else(|failure| std::panic::resume_unwind(failure.into_panic()))
 }
 
 /// One field in COPY's text format (`\N` for null; backslash, tab and line breaks escaped).

@@ -10,11 +10,8 @@ use shaobao_services::relay::{RelayConfig, RelayStatus, STREAM_NAME};
 use shaobao_services::store::Store;
 use shaobao_tests::nats::workload::case_life;
 
-use crate::expected::expected;
-use crate::support::{
-    assert_stream_is_the_log, messages_in_stream, quick_relay, whole_log, Rig,
-    SHORT_DUPLICATE_WINDOW,
-};
+use crate::support::{assert_stream_is_the_log, quick_relay, Rig, SHORT_DUPLICATE_WINDOW};
+use shaobao_tests::nats::stream::{expected, messages_in_stream, whole_log};
 
 pub async fn commands_succeed_while_nats_is_down_and_the_stream_catches_up(mut rig: Rig) {
     rig.shorten_duplicate_window().await;

@@ -10,8 +10,9 @@ use serde_json::Value;
 use shaobao_services::relay::{DepartmentNotice, RelayStatus, STREAM_NAME};
 use shaobao_services::store::LoggedEvent;
 
-use crate::expected::given_work;
-use crate::support::{assert_stream_is_the_log, whole_log, Rig};
+use shaobao_tests::nats::stream::{given_work, whole_log};
+
+use crate::support::{assert_stream_is_the_log, Rig};
 
 pub async fn the_stream_holds_the_log_once_in_log_order(rig: Rig) {
     let (status, relay) = rig.spawn_relay().await;

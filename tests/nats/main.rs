@@ -3,7 +3,6 @@
 //! killed mid-batch, a lost stream, and two relays at once — departments follow their work, and
 //! `serve` with a NATS URL relays while a department's agent reports in.
 
-mod expected;
 mod failures;
 mod feed;
 mod http;

@@ -6,6 +6,7 @@
 //!
 //! [`workload`] makes cases whose events use every part of the feed.
 
+pub mod stream;
 pub mod workload;
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};

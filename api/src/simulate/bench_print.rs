@@ -72,24 +72,41 @@ impl BenchReport {
         let _ = writeln!(
             out,
             "\n3. HTTP `progress` commands through the in-process server, open loop over {} signed \
-             cases (latency from each request's scheduled send time)\n  {:>9}{:>7}{:>7}{:>8}{:>11}{:>10}{:>10}{:>10}{:>10}",
-            self.http_cases, "offered", "sent", "ok", "errors", "achieved", "p50", "p90", "p99", "max"
+             cases (latency from each request's scheduled send time)",
+            self.http_cases
         );
-        for r in &self.http {
-            let errors: u64 = r.errors.values().sum();
+        let series = [
+            (
+                "read models and deadline service running (the real server)",
+                &self.http,
+            ),
+            (
+                "read models paused (commands only)",
+                &self.http_without_read_models,
+            ),
+        ];
+        for (what, results) in series {
             let _ = writeln!(
                 out,
-                "  {:>7.0}/s{:>7}{:>7}{:>8}{:>9.0}/s{:>7.1} ms{:>7.1} ms{:>7.1} ms{:>7.1} ms",
-                r.offered_per_second,
-                r.sent,
-                r.ok,
-                errors,
-                r.achieved_per_second,
-                r.p50_ms,
-                r.p90_ms,
-                r.p99_ms,
-                r.max_ms
+                "  {what}\n  {:>9}{:>7}{:>7}{:>8}{:>11}{:>10}{:>10}{:>10}{:>10}",
+                "offered", "sent", "ok", "errors", "achieved", "p50", "p90", "p99", "max"
             );
+            for r in results.iter() {
+                let errors: u64 = r.errors.values().sum();
+                let _ = writeln!(
+                    out,
+                    "  {:>7.0}/s{:>7}{:>7}{:>8}{:>9.0}/s{:>7.1} ms{:>7.1} ms{:>7.1} ms{:>7.1} ms",
+                    r.offered_per_second,
+                    r.sent,
+                    r.ok,
+                    errors,
+                    r.achieved_per_second,
+                    r.p50_ms,
+                    r.p90_ms,
+                    r.p99_ms,
+                    r.max_ms
+                );
+            }
         }
     }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use shaobao_domain::org::Organisation;
 use shaobao_projections::bench::{measure, synthetic, BenchFigures};
+use shaobao_projections::ProjectionsConfig;
 use shaobao_services::bench::{compare_command_paths, CommandBench, CommandBenchReport};
 use shaobao_services::clock::SystemClock;
 use shaobao_services::org_file::load_org;
@@ -68,7 +69,10 @@ pub struct BenchReport {
     pub load_average: Option<f64>,
     pub command_path: CommandBenchReport,
     pub http_cases: usize,
+    /// The real server: read models and the deadline service running beside the commands.
     pub http: Vec<LoadResult>,
+    /// The same loads with the read models paused: where the gap to the engine's path is.
+    pub http_without_read_models: Vec<LoadResult>,
     pub rebuild: BenchFigures,
     pub goals: Vec<Goal>,
 }
@@ -87,7 +91,7 @@ pub async fn bench(config: &BenchConfig, phase: impl Fn(&str)) -> Result<BenchRe
     let scratch = ScratchDatabase::create(&config.database_url, "commands").await?;
     let commands = commands_and_http(&scratch.url, org.clone(), config, &phase).await;
     scratch.remove().await?;
-    let (store, command_path, http) = commands?;
+    let (store, command_path, (http, http_without_read_models)) = commands?;
     phase(&format!(
         "projection rebuild against a raw read, {} events",
         config.log_events()
@@ -121,6 +125,7 @@ pub async fn bench(config: &BenchConfig, phase: impl Fn(&str)) -> Result<BenchRe
         command_path,
         http_cases: HTTP_CASES,
         http,
+        http_without_read_models,
         rebuild,
         goals,
     })
@@ -134,13 +139,16 @@ fn goal(what: &'static str, value: Option<f64>, met: impl Fn(f64) -> bool) -> Go
     }
 }
 
+/// HTTP figures with the read models running, and paused.
+type HttpFigures = (Vec<LoadResult>, Vec<LoadResult>);
+
 /// Steps 1–3 on one scratch database: the command paths side by side, then HTTP.
 async fn commands_and_http(
     url: &str,
     org: Arc<Organisation>,
     config: &BenchConfig,
     phase: &impl Fn(&str),
-) -> Result<(&'static str, CommandBenchReport, Vec<LoadResult>), SimError> {
+) -> Result<(&'static str, CommandBenchReport, HttpFigures), SimError> {
     let store = Store::connect(url).await?;
     let backend = store.backend_name();
     phase("command path: raw SQL baseline against the engine, alternating rounds");
@@ -151,17 +159,29 @@ async fn commands_and_http(
     .await;
     store.close().await;
     let command_path = compared?;
-    phase("HTTP commands through the in-process server, open loop");
-    let server = InProcessServer::start(
-        url,
-        config.org.clone(),
-        Arc::new(SystemClock),
-        shaobao_projections::ProjectionsConfig { projections: vec![], deadline_service: false, ..Default::default() },
-    )
-    .await?;
+    phase("HTTP commands through the in-process server, open loop, read models running");
+    let http = http_loads(url, config, ProjectionsConfig::default()).await?;
+    phase("the same with the read models paused");
+    let paused = ProjectionsConfig {
+        projections: Vec::new(),
+        deadline_service: false,
+        ..ProjectionsConfig::default()
+    };
+    let without = http_loads(url, config, paused).await?;
+    Ok((backend, command_path, (http, without)))
+}
+
+/// The offered loads against a server started on `url` with `read_models`.
+async fn http_loads(
+    url: &str,
+    config: &BenchConfig,
+    read_models: ProjectionsConfig,
+) -> Result<Vec<LoadResult>, SimError> {
+    let clock = Arc::new(SystemClock);
+    let server = InProcessServer::start(url, config.org.clone(), clock, read_models).await?;
     let http = offer_loads(&server, config).await;
     server.stop().await?;
-    Ok((backend, command_path, http?))
+    http
 }
 
 async fn offer_loads(

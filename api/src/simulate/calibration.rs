@@ -76,8 +76,8 @@ pub const HOTLINE_TO_DEPARTMENT: f64 = 0.45;
 pub const STREET_TO_DEPARTMENT: f64 = 0.40;
 
 /// Late sign-for, contact, resolution and report-in (the rest are on time).
-pub const LATE_SIGN: f64 = 0.06;
-pub const LATE_CONTACT: f64 = 0.02;
+pub const LATE_SIGN: f64 = 0.05;
+pub const LATE_CONTACT: f64 = 0.01;
 pub const LATE_RESOLUTION: f64 = 0.05;
 pub const LATE_REPORT_IN: f64 = 0.12;
 

@@ -14,11 +14,12 @@ fn percent(value: Option<f64>) -> String {
 impl SimReport {
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let day_seconds = 86_400.0 * self.sla_scale;
+        let span_days = (self.virtual_end - self.virtual_start).num_seconds() as f64 / 86_400.0;
         let _ = writeln!(
             out,
             "simulated {} day(s) × {} contacts, seed {}, {} clients, {}: virtual {} → {} \
-             (Beijing) in {:.1} s real (--sla-scale {}: a virtual day every {:.1} s)",
+             (Beijing, every case to its end) in {:.1} s real: {:.1} s per virtual day \
+             (--sla-scale {} allows {:.1} s; time stands still while requests are answered)",
             self.days,
             self.cases_per_day,
             self.seed,
@@ -27,8 +28,9 @@ impl SimReport {
             beijing(&self.virtual_start),
             beijing(&self.virtual_end),
             self.real_seconds,
+            self.real_seconds / span_days.max(f64::MIN_POSITIVE),
             self.sla_scale,
-            day_seconds
+            86_400.0 * self.sla_scale
         );
         self.render_counts(&mut out);
         self.render_rates(&mut out);

@@ -147,3 +147,39 @@ impl Plan {
         self.scripts.iter().map(Script::steps).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use shaobao_services::org_file::load_org;
+
+    use super::*;
+
+    fn plan(seed: u64, contacts: u32) -> Plan {
+        let org = Arc::new(load_org(None, 1.0).expect("sample district"));
+        let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+        Plan::days(org, seed, start, 1, contacts)
+    }
+
+    #[test]
+    fn a_seed_always_gives_the_same_plan() {
+        let first = format!("{:?}", plan(7, 200).scripts);
+        assert_eq!(first, format!("{:?}", plan(7, 200).scripts));
+        assert_ne!(first, format!("{:?}", plan(8, 200).scripts));
+    }
+
+    #[test]
+    fn contacts_are_mostly_consultations_and_fall_within_the_day() {
+        let plan = plan(42, 2000);
+        let openings: Vec<&Step> = plan.scripts.iter().map(|s| &s.opening).collect();
+        let consultations = openings
+            .iter()
+            .filter(|step| step.body["kind"] == "consultation")
+            .count();
+        let share = consultations as f64 / 2000.0;
+        assert!((0.55..0.61).contains(&share), "{share}");
+        let first = plan.scripts.first().unwrap().at;
+        let last = plan.scripts.last().unwrap().at;
+        assert!(last - first < Duration::hours(28), "{first} … {last}");
+    }
+}
