@@ -257,7 +257,10 @@ pub fn inserts(
                 .clone(),
             false => insert_sql(table, columns, chunk.len()),
         };
-        statements.push(Statement::sequential(sql, chunk.into_iter().flatten().collect()));
+        statements.push(Statement::sequential(
+            sql,
+            chunk.into_iter().flatten().collect(),
+        ));
     }
     statements
 }
