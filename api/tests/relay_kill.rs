@@ -85,7 +85,8 @@ async fn killed_mid_burst(backend: Backend) {
         client.await.unwrap();
     }
 
-    for answer in acknowledged.lock().unwrap().iter() {
+    let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
+    for answer in &acknowledged {
         let id = answer["case_id"].as_str().unwrap();
         let history = store.store.history("case", id).await.unwrap();
         assert!(
