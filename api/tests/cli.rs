@@ -105,6 +105,8 @@ fn http_get_as(addr: SocketAddr, path: &str, token: Option<&str>) -> (u16, Value
 struct Serving {
     child: Child,
     addr: SocketAddr,
+    /// Lines printed before `listening on` (the demo's tokens).
+    preamble: Vec<String>,
     stdout: mpsc::Receiver<String>,
     stderr: Option<JoinHandle<String>>,
 }
@@ -137,6 +139,7 @@ impl Serving {
         let mut serving = Serving {
             child,
             addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+            preamble: Vec::new(),
             stdout: lines,
             stderr: Some(stderr),
         };
@@ -153,6 +156,7 @@ impl Serving {
                 Ok(line) => {
                     if let Some(rest) = line.split("listening on ").nth(1) {
                         let addr = rest.split_whitespace().next().unwrap_or_default();
+                        self.preamble = seen;
                         return addr
                             .parse()
                             .unwrap_or_else(|e| panic!("bad address in {line:?}: {e}"));
@@ -230,6 +234,49 @@ fn stop_cleanly(mut server: Serving) {
         "exit after SIGTERM: {status:?}, stdout {:#?}",
         server.stdout_so_far()
     );
+}
+
+#[test]
+fn serve_demo_prints_tokens_once_and_brings_the_district_to_life() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let server = Serving::start(
+        dir.path(),
+        &["--demo", "--database-url", &url, "--bind", "127.0.0.1:0"],
+    );
+    let token = |who: &str| {
+        let line = server
+            .preamble
+            .iter()
+            .find_map(|l| l.trim_start().strip_prefix(who));
+        line.map(|rest| rest.trim().to_string())
+            .unwrap_or_else(|| panic!("no {who} token in {:#?}", server.preamble))
+    };
+    let (dispatcher, auditor) = (token("dispatcher jingshan"), token("auditor"));
+    // The first contact comes at once, then one every few seconds.
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    loop {
+        let (status, cases) = http_get_as(server.addr, "/api/v1/cases", Some(&auditor));
+        assert_eq!(status, 200, "{cases}");
+        if cases["items"]
+            .as_array()
+            .is_some_and(|items| !items.is_empty())
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no simulated case in {STARTUP_TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let queue = http_get_as(
+        server.addr,
+        "/api/v1/streets/jingshan/queue",
+        Some(&dispatcher),
+    );
+    assert_eq!(queue.0, 200, "{}", queue.1);
+    stop_cleanly(server);
 }
 
 // -------------------------------------------------------------------------------- migrate

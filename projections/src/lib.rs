@@ -29,4 +29,4 @@ pub use page::{Page, PageRequest};
 pub use rebuild::{rebuild, Progress, RebuildReport};
 pub use runtime::{NotCaughtUp, Projections, ProjectionsConfig};
 pub use schema::{ProjectionName, UnknownProjection};
-pub use verify::{verify, VerifyReport};
+pub use verify::{verify, CheckStatus, VerifyReport};

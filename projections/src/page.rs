@@ -8,6 +8,7 @@ use crate::sql::{fetch, ColType, Row, Statement, Value};
 
 /// DESIGN §6 list shape: `{"items": [...], "next": TOKEN|null}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<String>,

@@ -8,13 +8,14 @@ use std::time::Instant;
 use serde::Serialize;
 use shaobao_domain::org::Organisation;
 use shaobao_services::store::{LogPosition, Store};
+use sqlx::PgPool;
 
 use crate::checkpoint;
 use crate::error::ProjectionError;
 use crate::fold::{distinct, Fold};
 use crate::log;
 use crate::schema::{ProjectionName, Table};
-use crate::sql::{bulk_load, execute, transaction, Statement};
+use crate::sql::{copy_in, execute, transaction, Statement, Writer};
 
 /// Events per log page while rebuilding.
 pub(crate) const PAGE: u32 = 10_000;
@@ -50,11 +51,12 @@ pub async fn rebuild(
     mut progress: impl FnMut(Progress),
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
-    let total = log::count(store).await?;
     let mut fold = Fold::default();
     let mut done = 0u64;
     let mut position = LogPosition::START;
     let mut pages = log::Pages::start(store, position, PAGE, PAGES_AHEAD);
+    // Only for progress reports; the first pages are being read meanwhile.
+    let total = log::count(store).await?;
     while let Some(page) = pages.next().await? {
         done += page.len() as u64;
         position = page.last().map_or(position, |e| e.position);
@@ -109,51 +111,69 @@ pub async fn rebuild(
     Err(ProjectionError::SwapRaced(pending[0].0.as_str()))
 }
 
-/// Fills the shadow tables of every `(projection, generation)`. On PostgreSQL the tables load side
-/// by side, each on its own connection, so the server stores and indexes one while the next is
-/// derived; SQLite has a single writer, so there they load one after another.
+/// Fills the shadow tables of every `(projection, generation)`: drops any leftover shadow,
+/// creates a fresh one, loads every row, then indexes it (building an index once is cheaper than
+/// maintaining it).
 async fn fill_shadows(
     store: &Store,
     org: &Organisation,
     fold: &Fold,
     shadows: &[(ProjectionName, i64)],
 ) -> Result<(), ProjectionError> {
-    let mut fills = Vec::new();
+    let mut tables = Vec::new();
     for &(name, generation) in shadows {
-        for table in name.tables() {
-            fills.push(fill_shadow(store, org, fold, table, generation));
-        }
+        tables.extend(name.tables().iter().map(|table| (*table, generation)));
     }
     match store {
-        Store::Postgres(_) => drop(futures::future::try_join_all(fills).await?),
-        Store::Sqlite(_) => {
-            for fill in fills {
-                fill.await?;
+        // Side by side, each on its own connection: the server stores and indexes one table
+        // while the next is derived.
+        Store::Postgres(pool) => {
+            let mut copies = Vec::new();
+            for &(table, generation) in &tables {
+                copies.push(copy_shadow(store, pool, org, fold, table, generation));
             }
+            futures::future::try_join_all(copies).await?;
+        }
+        // In order through SQLite's one writer, fed while the rows are derived.
+        Store::Sqlite(_) => {
+            let writer = Writer::start(store);
+            for &(table, generation) in &tables {
+                let shadow = table.shadow_name();
+                let written = writer.send(create_shadow(table)).await
+                    && writer
+                        .insert(&shadow, &table.column_names(), fold.rows(table, org))
+                        .await
+                    && writer.send(table.create_indexes(&shadow, generation)).await;
+                if !written {
+                    break;
+                }
+            }
+            writer.finish().await?;
         }
     }
     Ok(())
 }
 
-/// Drops any leftover shadow of `table`, creates a fresh one and fills it with every row.
-async fn fill_shadow(
+/// A fresh, empty shadow of `table`.
+fn create_shadow(table: &Table) -> Vec<Statement> {
+    let shadow = table.shadow_name();
+    vec![
+        Statement::new(format!("DROP TABLE IF EXISTS {shadow}"), vec![]),
+        table.create(&shadow),
+    ]
+}
+
+async fn copy_shadow(
     store: &Store,
+    pool: &PgPool,
     org: &Organisation,
     fold: &Fold,
     table: &Table,
     generation: i64,
 ) -> Result<(), ProjectionError> {
     let shadow = table.shadow_name();
-    execute(
-        store,
-        &[
-            Statement::new(format!("DROP TABLE IF EXISTS {shadow}"), vec![]),
-            table.create(&shadow),
-        ],
-    )
-    .await?;
-    bulk_load(store, &shadow, &table.column_names(), fold.rows(table, org)).await?;
-    // Indexes after the bulk load: building them once is cheaper than maintaining them.
+    execute(store, &create_shadow(table)).await?;
+    copy_in(pool, &shadow, &table.column_names(), fold.rows(table, org)).await?;
     execute(store, &table.create_indexes(&shadow, generation)).await?;
     Ok(())
 }

@@ -51,3 +51,6 @@ on_both_stores!(
     reads::org_openapi_docs_and_metrics,
     reads::an_unreachable_store_answers_503,
 );
+
+// Declared after `on_both_stores!`, which it uses for its own tests.
+mod read_models;

@@ -65,6 +65,29 @@ const READERS: &[Who] = &[
     Hotline, Dispatcher, Handling, Summoned, Volunteer, Auditor, Admin,
 ];
 
+/// Read models that answer each reader within its scope: its street, its department, or all.
+const SCOPED_READERS: &[Who] = &[
+    Hotline,
+    Dispatcher,
+    OtherDispatcher,
+    Handling,
+    Summoned,
+    Stranger,
+    Auditor,
+    Admin,
+];
+const ALL_BUT_INTAKE: [Who; 9] = [
+    Hotline,
+    Dispatcher,
+    OtherDispatcher,
+    Handling,
+    Summoned,
+    Stranger,
+    Volunteer,
+    Auditor,
+    Admin,
+];
+
 enum Method {
     Get,
     /// A command on a fresh copy of the case under test (`{id}` in the path).
@@ -176,6 +199,22 @@ fn routes() -> Vec<Route> {
         get("/api/v1/cases/{id}/state?version=1", READERS),
         get("/api/v1/events?limit=10", &[Auditor, Admin]),
         get("/api/v1/org", &ROLES),
+        get(
+            "/api/v1/streets/jingshan/queue",
+            &[Hotline, Dispatcher, Auditor, Admin],
+        ),
+        get(
+            "/api/v1/departments/urban_management/inbox",
+            &[Hotline, Handling, Auditor, Admin],
+        ),
+        get("/api/v1/alerts", SCOPED_READERS),
+        get(
+            "/api/v1/stats?group_by=street&month=2026-03",
+            SCOPED_READERS,
+        ),
+        get("/api/v1/rankings?unit=street&month=2026-03", SCOPED_READERS),
+        get("/api/v1/cases?street=jingshan", SCOPED_READERS),
+        get("/api/v1/volunteers/board", &ALL_BUT_INTAKE),
         get("/health/live", &CALLERS),
         get("/health/ready", &CALLERS),
         get("/metrics", &CALLERS),

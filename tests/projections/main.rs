@@ -3,10 +3,12 @@
 mod crash;
 mod deadlines;
 mod read_models;
+mod reading;
 mod rebuild;
 mod statistics;
 mod support;
 mod two_processes;
+mod verify;
 
 /// Generates `postgres::NAME` and `sqlite::NAME` tests, each on a fresh store, for every
 /// `async fn NAME(TestStore)` listed.
@@ -46,4 +48,6 @@ on_both_stores!(
     deadlines::the_ladder_fires_in_order_exactly_once,
     deadlines::nothing_fires_while_parked_and_unparking_moves_the_deadline,
     two_processes::deadlines_fire_once_and_projections_stay_exact_with_two_processes,
+    verify::read_models_never_built_have_nothing_to_compare,
+    verify::a_built_read_model_altered_or_removed_fails_verification,
 );

@@ -1,13 +1,14 @@
 //! `shaobao replay [PROJECTION]` (rebuild read models from position 0, with a progress bar) and
 //! `shaobao verify` (hash chains intact and every projection equal to a fresh rebuild; exits
-//! non-zero on any difference).
+//! non-zero on any difference). Read models never built on this database are reported as such and
+//! pass; once any is built, a missing one is a difference.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use shaobao_projections::{rebuild, verify, ProjectionError, ProjectionName};
+use shaobao_projections::{rebuild, verify, CheckStatus, ProjectionError, ProjectionName};
 use shaobao_services::org_file::load_org;
 use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
 
@@ -100,21 +101,19 @@ pub async fn verify_all(config: &ReadModelConfig) -> Result<(), Error> {
         println!("  {problem}");
     }
     for check in &report.projections {
-        let at = check
-            .position
-            .map_or("never built".to_string(), |p| format!("at {p}"));
-        println!(
-            "projection {} ({at}): {} differences",
-            check.projection,
-            check.differences.len()
-        );
+        let at = check.position.map_or(String::new(), |p| format!(" at {p}"));
+        let verdict = match check.status {
+            CheckStatus::Verified => "equals a fresh rebuild".to_string(),
+            CheckStatus::NotBuilt => "not built yet, nothing to compare".to_string(),
+            CheckStatus::Differs => format!("{} differences", check.differences.len()),
+        };
+        println!("projection {}{at}: {verdict}", check.projection);
         for difference in &check.differences {
-            println!(
-                "  {} {}: {}",
-                difference.table,
-                difference.kind,
-                serde_json::Value::from(difference.row.clone())
-            );
+            let row = match difference.row.is_empty() {
+                true => String::new(),
+                false => format!(": {}", serde_json::Value::from(difference.row.clone())),
+            };
+            println!("  {} {}{row}", difference.table, difference.kind);
         }
     }
     if report.is_clean() {

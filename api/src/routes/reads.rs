@@ -8,18 +8,21 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use shaobao_domain::{Actor, Role};
-use shaobao_projections::models::deadlines::{self, AlertFilter};
-use shaobao_projections::models::search::{self, CaseFilter};
-use shaobao_projections::models::statistics::{self, GroupBy, StatsError, Weights};
-use shaobao_projections::models::{inbox, queue, volunteers};
+use shaobao_projections::models::deadlines::{self, AlertFilter, AlertItem};
+use shaobao_projections::models::inbox::{self, InboxItem};
+use shaobao_projections::models::queue::{self, QueueItem};
+use shaobao_projections::models::search::{self, CaseFilter, CaseSummary};
+use shaobao_projections::models::statistics::{
+    self, GroupBy, RankingRow, StatsError, StatsRow, Weights,
+};
+use shaobao_projections::models::volunteers::{self, BoardTask, Points};
 use shaobao_projections::page::ListError;
 use shaobao_projections::runtime::wait_for;
-use shaobao_projections::PageRequest;
+use shaobao_projections::{Page, PageRequest};
 use shaobao_services::store::LogPosition;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -92,44 +95,40 @@ fn reads_everything(actor: &Actor) -> bool {
     matches!(actor.role, Role::Hotline | Role::Auditor | Role::Admin)
 }
 
-fn to_json(value: impl serde::Serialize) -> Json<Value> {
-    Json(serde_json::to_value(value).unwrap_or(Value::Null))
-}
-
 /// Open cases located in the street, soonest deadline first.
 #[utoipa::path(get, path = "/streets/{street}/queue", tag = "read models",
     params(("street" = String, Path, description = "Street code"), ListQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = Page<QueueItem>), ReadErrors))]
 async fn street_queue(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiPath(street): ApiPath<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<QueueItem>>, ApiError> {
     if !(reads_everything(&actor) || actor.street() == Some(street.as_str())) {
         return Err(forbidden("this street's queue"));
     }
     caught_up(&state, &query.min_position).await?;
     let page = queue::street_queue(&state.store, &street, &query.page()).await;
-    Ok(to_json(page.map_err(list_error)?))
+    Ok(Json(page.map_err(list_error)?))
 }
 
 /// Cases dispatched to the department and whistles summoning it, soonest deadline first.
 #[utoipa::path(get, path = "/departments/{department}/inbox", tag = "read models",
     params(("department" = String, Path, description = "Department code"), ListQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = Page<InboxItem>), ReadErrors))]
 async fn department_inbox(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiPath(department): ApiPath<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<InboxItem>>, ApiError> {
     if !(reads_everything(&actor) || actor.department_code() == Some(department.as_str())) {
         return Err(forbidden("this department's inbox"));
     }
     caught_up(&state, &query.min_position).await?;
     let page = inbox::department_inbox(&state.store, &department, &query.page()).await;
-    Ok(to_json(page.map_err(list_error)?))
+    Ok(Json(page.map_err(list_error)?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -146,12 +145,12 @@ struct AlertQuery {
 /// Approaching and breached deadlines still running, newest first. A dispatcher sees its street's,
 /// a department its own.
 #[utoipa::path(get, path = "/alerts", tag = "read models", params(AlertQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = Page<AlertItem>), ReadErrors))]
 async fn alerts(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<AlertQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<AlertItem>>, ApiError> {
     let filter = match &actor.role {
         Role::Dispatcher { street } => AlertFilter {
             street: Some(street.clone()),
@@ -173,7 +172,7 @@ async fn alerts(
         limit: query.limit.unwrap_or(50),
     };
     let found = deadlines::alerts(&state.store, &filter, &page).await;
-    Ok(to_json(found.map_err(list_error)?))
+    Ok(Json(found.map_err(list_error)?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -219,12 +218,12 @@ fn stats_error(err: StatsError) -> ApiError {
 
 /// 闭环统计 per street, department or category for one month.
 #[utoipa::path(get, path = "/stats", tag = "read models", params(StatsQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = Page<StatsRow>), ReadErrors))]
 async fn stats(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<StatsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<StatsRow>>, ApiError> {
     may_read_statistics(&actor)?;
     caught_up(&state, &query.min_position).await?;
     let now = state.clock.now();
@@ -236,19 +235,22 @@ async fn stats(
         &Weights::default(),
     )
     .await;
-    Ok(Json(
-        json!({ "items": rows.map_err(stats_error)?, "next": null }),
-    ))
+    Ok(Json(whole(rows.map_err(stats_error)?)))
+}
+
+/// A list that always fits in one page.
+fn whole<T>(items: Vec<T>) -> Page<T> {
+    Page { items, next: None }
 }
 
 /// 亮榜: streets or departments by composite score for one month (`unit=street|department`).
 #[utoipa::path(get, path = "/rankings", tag = "read models", params(StatsQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = Page<RankingRow>), ReadErrors))]
 async fn rankings(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<StatsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<RankingRow>>, ApiError> {
     may_read_statistics(&actor)?;
     let unit = query.group_by()?;
     if unit == GroupBy::Category {
@@ -262,9 +264,7 @@ async fn rankings(
     let now = state.clock.now();
     let rows =
         statistics::rankings(&state.store, unit, &query.month, now, &Weights::default()).await;
-    Ok(Json(
-        json!({ "items": rows.map_err(stats_error)?, "next": null }),
-    ))
+    Ok(Json(whole(rows.map_err(stats_error)?)))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -290,12 +290,12 @@ struct SearchQuery {
 /// Every case, filtered and paged, newest first. A dispatcher searches its street, a department
 /// the cases it handles or was summoned to.
 #[utoipa::path(get, path = "/cases", tag = "read models", params(SearchQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = Page<CaseSummary>), ReadErrors))]
 async fn search_cases(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<SearchQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<CaseSummary>>, ApiError> {
     let (mut street, mut department) = (query.street, query.department);
     match &actor.role {
         Role::Dispatcher { street: own } => street = Some(own.clone()),
@@ -319,24 +319,37 @@ async fn search_cases(
         limit: query.limit.unwrap_or(50),
     };
     let found = search::search_cases(&state.store, &filter, &page).await;
-    Ok(to_json(found.map_err(list_error)?))
+    Ok(Json(found.map_err(list_error)?))
+}
+
+/// The volunteer board: a page of tasks open for claiming and the points confirmed so far.
+#[derive(Debug, Serialize, ToSchema)]
+struct VolunteerBoard {
+    items: Vec<BoardTask>,
+    next: Option<String>,
+    points: Points,
 }
 
 /// 需求清单: tasks open for claiming, newest first, and the points confirmed per volunteer and
-/// per unit. Any role.
+/// per unit. Every role but intake (resident-facing apps read public status through Open311).
 #[utoipa::path(get, path = "/volunteers/board", tag = "read models", params(ListQuery),
-    responses((status = 200, body = serde_json::Value), ReadErrors))]
+    responses((status = 200, body = VolunteerBoard), ReadErrors))]
 async fn volunteer_board(
     State(state): State<AppState>,
-    Caller(_reader): Caller,
+    Caller(actor): Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<VolunteerBoard>, ApiError> {
+    if matches!(actor.role, Role::Intake | Role::System) {
+        return Err(forbidden("the volunteer board"));
+    }
     caught_up(&state, &query.min_position).await?;
     let board = volunteers::board(&state.store, &query.page())
         .await
         .map_err(list_error)?;
     let points = volunteers::points(&state.store).await?;
-    Ok(Json(
-        json!({ "items": board.items, "next": board.next, "points": points }),
-    ))
+    Ok(Json(VolunteerBoard {
+        items: board.items,
+        next: board.next,
+        points,
+    }))
 }

@@ -148,6 +148,7 @@ fn alert_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
 
 /// One alert (DESIGN §6: `case_id`, `kind` approaching/breached, `deadline`, `due_at`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertItem {
     pub case_id: String,
     pub kind: String,

@@ -130,6 +130,7 @@ fn department_status(status: DepartmentStatus) -> &'static str {
 
 /// One inbox entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxItem {
     pub case_id: String,
     /// `case` or `whistle`.

@@ -16,6 +16,7 @@ use crate::time::from_ns;
 
 /// A deadline as lists show it: `{"kind": "resolve", "due_at": "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineView {
     pub kind: String,
     pub due_at: chrono::DateTime<chrono::Utc>,

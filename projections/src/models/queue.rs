@@ -61,6 +61,7 @@ fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
 
 /// One open case in a street's queue (DESIGN §6: `case_id`, `state`, `urgency`, `next_deadline`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     pub case_id: String,
     pub state: String,

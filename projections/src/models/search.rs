@@ -95,6 +95,7 @@ pub struct CaseFilter {
 
 /// One case in a search result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub case_id: String,
     pub opened_at: DateTime<Utc>,

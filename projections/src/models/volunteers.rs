@@ -75,6 +75,7 @@ fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
 
 /// A task open for claiming.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BoardTask {
     pub case_id: String,
     pub task_no: i64,
@@ -118,6 +119,7 @@ pub async fn board(store: &Store, page: &PageRequest) -> Result<Page<BoardTask>,
 
 /// Points confirmed for one volunteer or unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsRow {
     /// Member id (volunteers) or department code (units).
     pub claimant: String,
@@ -127,6 +129,7 @@ pub struct PointsRow {
 
 /// Confirmed points per volunteer and per unit, most points first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Points {
     pub volunteers: Vec<PointsRow>,
     pub units: Vec<PointsRow>,

@@ -55,6 +55,7 @@ pub enum StatsError {
 
 /// One group's figures. Rates are fractions in [0, 1], null when nothing counts yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatsRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
@@ -367,6 +368,7 @@ async fn add_summons(
 
 /// One place in the monthly ranking 亮榜.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RankingRow {
     /// 1 = best; ties share a rank (1, 2, 2, 4); groups without a score come last, unranked.
     pub rank: Option<u32>,

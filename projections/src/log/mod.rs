@@ -4,6 +4,8 @@
 //! The commit-order rule is the store's (`Store::read_log`): on PostgreSQL only transactions below
 //! the oldest one still open are read, so a late commit is waited for, never skipped.
 
+mod fetch;
+
 use std::collections::HashMap;
 
 use cqrs_es::Aggregate;
@@ -11,9 +13,9 @@ use shaobao_domain::{Case, CaseEvent};
 use shaobao_services::store::{LogPosition, Store, StoreError};
 use shaobao_services::with_pool;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 use crate::sql::placeholders;
+use fetch::{fetch, Fetched};
 
 /// One log entry; `event` is `None` for other aggregates (visits), which projectors step over.
 #[derive(Debug, Clone)]
@@ -29,63 +31,6 @@ const CASE: &str = Case::TYPE;
 /// Up to `limit` entries after `after`, in commit order.
 pub async fn read(store: &Store, after: LogPosition, limit: u32) -> Result<Vec<Entry>, StoreError> {
     fetch(store, after, limit).await?.entries().await
-}
-
-/// One page of the log, fetched; its entries are decoded on a blocking thread, so that decoding
-/// (most of what reading costs) runs beside fetching the next page and folding the last one.
-struct Fetched {
-    /// The position of the page's last entry; `None` when the page is empty.
-    last: Option<LogPosition>,
-    decoding: JoinHandle<Result<Vec<Entry>, StoreError>>,
-}
-
-impl Fetched {
-    async fn entries(self) -> Result<Vec<Entry>, StoreError> {
-        self.decoding
-            .await
-            .unwrap_or_else(|failure| std::panic::resume_unwind(failure.into_panic()))
-    }
-}
-
-async fn fetch(store: &Store, after: LogPosition, limit: u32) -> Result<Fetched, StoreError> {
-    let sql = match store {
-        // `AS tx` is load-bearing: ORDER BY resolves a bare name to an output column first, so
-        // an unaliased `transaction_id::text` sorts by the id's text ("10" before "9"), which no
-        // index serves: every page sorted the whole rest of the log (and could skip events).
-        Store::Postgres(_) => {
-            "SELECT position, transaction_id::text::bigint AS tx, aggregate_id, sequence,
-                    CASE WHEN aggregate_type = $4 THEN payload::text END
-             FROM events
-             WHERE (transaction_id, position) > ($1::text::xid8, $2)
-               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY transaction_id, position LIMIT $3"
-        }
-        Store::Sqlite(_) => {
-            "SELECT position, 0, aggregate_id, sequence,
-                    CASE WHEN aggregate_type = $4 THEN payload END
-             FROM events WHERE position > $2 AND $1 IS NOT NULL
-             ORDER BY position LIMIT $3"
-        }
-    };
-    with_pool!(store, pool => {
-        let rows = sqlx::query(sql)
-            .bind(after.transaction.to_string())
-            .bind(after.position)
-            .bind(i64::from(limit))
-            .bind(CASE)
-            .fetch_all(pool)
-            .await?;
-        Ok(Fetched {
-            last: rows.last().map(position).transpose()?,
-            decoding: tokio::task::spawn_blocking(move || {
-                let mut entries = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    entries.push(decode(row)?);
-                }
-                Ok(entries)
-            }),
-        })
-    })
 }
 
 /// The whole log after a position, page by page in commit order, read ahead: the next pages are
@@ -131,48 +76,13 @@ async fn fetch_ahead(
     }
 }
 
-/// The log position of a row of [`fetch`].
-fn position<'r, R>(row: &'r R) -> Result<LogPosition, StoreError>
-where
-    R: sqlx::Row,
-    usize: sqlx::ColumnIndex<R>,
-    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    let transaction: i64 = row.try_get(1)?;
-    Ok(LogPosition {
-        transaction: u64::try_from(transaction)
-            .map_err(|_| StoreError::Corrupt(format!("transaction id {transaction}")))?,
-        position: row.try_get(0)?,
-    })
-}
-
-/// Decodes one row of [`fetch`], borrowing its text: the payload is parsed where it lies, never
-/// copied (a rebuild reads every event of the log through here). Other aggregates' payloads are
-/// not even sent.
-fn decode<'r, R>(row: &'r R) -> Result<Entry, StoreError>
-where
-    R: sqlx::Row,
-    usize: sqlx::ColumnIndex<R>,
-    &'r str: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    let aggregate_id: &str = row.try_get(2)?;
-    let sequence: i64 = row.try_get(3)?;
-    let case_payload: Option<&str> = row.try_get(4)?;
-    let event = case_payload
-        .map(parse_event)
-        .transpose()
-        .map_err(|e| StoreError::Corrupt(format!("{CASE}/{aggregate_id}#{sequence}: {e}")))?;
-    Ok(Entry {
-        position: position(row)?,
-        case_id: aggregate_id.to_string(),
-        sequence,
-        event,
-    })
-}
-
 fn parse_event(payload: &str) -> Result<CaseEvent, serde_json::Error> {
     serde_json::from_str(payload)
+}
+
+/// A case event that does not decode, named.
+fn corrupt(case_id: &str, sequence: i64, error: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("{CASE}/{case_id}#{sequence}: {error}"))
 }
 
 /// The events of `case_ids` with sequence below the given bound each, by case then sequence:
@@ -200,8 +110,7 @@ pub async fn histories(
         let bounds: HashMap<&str, i64> = chunk.iter().map(|(id, b)| (id.as_str(), *b)).collect();
         for (id, sequence, payload) in rows {
             if sequence < bounds.get(id.as_str()).copied().unwrap_or(0) {
-                let event = parse_event(&payload)
-                    .map_err(|e| StoreError::Corrupt(format!("{CASE}/{id}#{sequence}: {e}")))?;
+                let event = parse_event(&payload).map_err(|e| corrupt(&id, sequence, e))?;
                 found.push((id, sequence, event));
             }
         }

@@ -2,8 +2,12 @@
 //! once, `$n` arguments, valid on PostgreSQL and SQLite) plus arguments, and [`with_pool!`] runs
 //! the same code against either pool.
 
+mod bulk;
+
 use shaobao_services::store::{Store, StoreError};
 use shaobao_services::with_pool;
+
+pub use bulk::{copy_in, inserts, Writer};
 
 /// One column value. Nulls are typed because PostgreSQL checks the type of every argument.
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
@@ -228,55 +232,6 @@ pub async fn execute(store: &Store, statements: &[Statement]) -> Result<(), Stor
     transaction(store, None, statements).await.map(drop)
 }
 
-/// The most arguments one statement takes (SQLite allows 32,766; PostgreSQL 65,535).
-const MAX_ARGUMENTS: usize = 30_000;
-/// Rows per INSERT: large enough to amortise the round trip, small enough to plan quickly.
-const MAX_ROWS_PER_INSERT: usize = 1_000;
-
-/// Rows per INSERT for a table of `columns` columns, under both limits.
-fn rows_per_insert(columns: usize) -> usize {
-    (MAX_ARGUMENTS / columns.max(1)).clamp(1, MAX_ROWS_PER_INSERT)
-}
-
-/// Multi-row INSERTs of `rows` into `table` (`columns` in order), chunked under the limits.
-pub fn inserts(
-    table: &str,
-    columns: &[&str],
-    rows: impl IntoIterator<Item = Row>,
-) -> Vec<Statement> {
-    let per_statement = rows_per_insert(columns.len());
-    // Every full chunk has the same text: written once (a bulk load makes hundreds of them).
-    let mut full_chunk: Option<String> = None;
-    let mut statements = Vec::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Row> = rows.by_ref().take(per_statement).collect();
-        let sql = match chunk.len() == per_statement {
-            true => full_chunk
-                .get_or_insert_with(|| insert_sql(table, columns, per_statement))
-                .clone(),
-            false => insert_sql(table, columns, chunk.len()),
-        };
-        statements.push(Statement::sequential(
-            sql,
-            chunk.into_iter().flatten().collect(),
-        ));
-    }
-    statements
-}
-
-/// `INSERT INTO table (columns) VALUES ($1, $2), ($3, $4)…` for `rows` rows.
-fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
-    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        let first = r * columns.len() + 1;
-        sql.push_str(&placeholders(first, columns.len()));
-        sql.push(')');
-    }
-    sql
-}
-
 /// `$first, $first+1, …` placeholders for `count` arguments.
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -306,97 +261,5 @@ impl Fields {
         self.text()
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or(serde_json::Value::Null)
-    }
-}
-
-/// Loads `rows` into a fresh table as fast as the backend allows: `COPY` on PostgreSQL, large
-/// multi-row INSERTs in a few transactions on SQLite. Rows are taken from the iterator as the
-/// load goes, so deriving them overlaps with the database storing the ones before.
-pub async fn bulk_load(
-    store: &Store,
-    table: &str,
-    columns: &[&str],
-    rows: impl IntoIterator<Item = Row>,
-) -> Result<(), StoreError> {
-    let rows = rows.into_iter();
-    let Store::Postgres(pool) = store else {
-        return insert_in_bulk(store, table, columns, rows).await;
-    };
-    let mut connection = pool.acquire().await?;
-    let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
-    let mut copy = connection.copy_in_raw(&statement).await?;
-    let mut buffer = String::with_capacity(1 << 20);
-    for row in rows {
-        for (i, value) in row.iter().enumerate() {
-            if i > 0 {
-                buffer.push('\t');
-            }
-            copy_field(&mut buffer, value);
-        }
-        buffer.push('\n');
-        if buffer.len() >= 1 << 20 {
-            copy.send(buffer.as_bytes()).await?;
-            buffer.clear();
-        }
-    }
-    if !buffer.is_empty() {
-        copy.send(buffer.as_bytes()).await?;
-    }
-    copy.finish().await?;
-    Ok(())
-}
-
-/// SQLite's bulk load: transactions of large INSERTs, written by a task of their own while the
-/// next ones are derived (SQLite stores on its connection's thread, so the two overlap).
-async fn insert_in_bulk(
-    store: &Store,
-    table: &str,
-    columns: &[&str],
-    mut rows: impl Iterator<Item = Row>,
-) -> Result<(), StoreError> {
-    const INSERTS_PER_TRANSACTION: usize = 20;
-    let per_transaction = INSERTS_PER_TRANSACTION * rows_per_insert(columns.len());
-    let (batches, mut to_write) = tokio::sync::mpsc::channel::<Vec<Statement>>(1);
-    let writer = tokio::spawn({
-        let store = store.clone();
-        async move {
-            while let Some(batch) = to_write.recv().await {
-                execute(&store, &batch).await?;
-            }
-            Ok::<(), StoreError>(())
-        }
-    });
-    loop {
-        let batch = inserts(table, columns, rows.by_ref().take(per_transaction));
-        // An empty batch ends the rows; a refused send means the writer failed (its error below).
-        if batch.is_empty() || batches.send(batch).await.is_err() {
-            break;
-        }
-    }
-    drop(batches);
-    writer
-        .await
-        .unwrap_or_else(|failure| std::panic::resume_unwind(failure.into_panic()))
-}
-
-/// One field in COPY's text format (`\N` for null; backslash, tab and line breaks escaped).
-fn copy_field(buffer: &mut String, value: &Value) {
-    match value {
-        Value::Int(Some(v)) => {
-            use std::fmt::Write;
-            let _ = write!(buffer, "{v}");
-        }
-        Value::Text(Some(text)) => {
-            for c in text.chars() {
-                match c {
-                    '\\' => buffer.push_str("\\\\"),
-                    '\t' => buffer.push_str("\\t"),
-                    '\n' => buffer.push_str("\\n"),
-                    '\r' => buffer.push_str("\\r"),
-                    c => buffer.push(c),
-                }
-            }
-        }
-        Value::Int(None) | Value::Text(None) => buffer.push_str("\\N"),
     }
 }
