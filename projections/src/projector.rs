@@ -13,7 +13,7 @@ use crate::error::ProjectionError;
 use crate::fold::{distinct, Fold};
 use crate::log;
 use crate::schema::ProjectionName;
-use crate::sql::{transaction, Statement};
+use crate::sql::{transaction, without_waiting_for_disk, Statement};
 
 pub struct Projector {
     name: ProjectionName,
@@ -95,6 +95,7 @@ impl Projector {
                 vec![],
             ));
         }
+        statements.extend(without_waiting_for_disk(&self.store));
         let guard = checkpoint::advance(self.name, &self.checkpoint, last);
         let committed = transaction(&self.store, Some(&guard), &statements).await;
         if crash {

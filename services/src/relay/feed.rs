@@ -9,8 +9,9 @@ use shaobao_domain::case::{Unit, WhistleRole};
 use shaobao_domain::sla::WhistleKind;
 use shaobao_domain::CaseEvent;
 
+use super::log_page::RelayEvent;
 use super::RelayError;
-use crate::store::{LogPosition, LoggedEvent};
+use crate::store::LogPosition;
 
 /// Stands for the street of an event that has none (an aggregate other than cases and visits).
 const NO_STREET: &str = "~";
@@ -79,11 +80,11 @@ pub fn subject_token(code: &str) -> String {
 }
 
 /// The case event in `event`, if it is one and it decodes.
-pub(crate) fn case_event(event: &LoggedEvent) -> Option<CaseEvent> {
+pub(crate) fn case_event(event: &RelayEvent) -> Option<CaseEvent> {
     if event.aggregate_type != "case" {
         return None;
     }
-    match CaseEvent::deserialize(&event.payload) {
+    match serde_json::from_slice::<CaseEvent>(event.payload()) {
         Ok(decoded) => Some(decoded),
         Err(err) => {
             tracing::warn!(position = %event.position, %err, "case event does not decode");
@@ -95,12 +96,18 @@ pub(crate) fn case_event(event: &LoggedEvent) -> Option<CaseEvent> {
 /// The messages for `event`, whose case or visit is in `street`: the event first, then its alert
 /// and its department notices.
 pub(crate) fn messages_for(
-    event: &LoggedEvent,
+    event: RelayEvent,
     street: Option<&str>,
 ) -> Result<Vec<Outgoing>, RelayError> {
     let street_token = street.map_or_else(|| NO_STREET.to_string(), subject_token);
     let event_id = format!("{}:{}", event.aggregate_id, event.sequence);
-    let envelope = encode(event.position, event)?;
+    let decoded = match event.event_type.as_str() {
+        "CaseDispatched" | "WhistleBlown" | "DeadlineApproaching" | "DeadlineBreached" => {
+            case_event(&event)
+        }
+        _ => None,
+    };
+    let envelope = Bytes::from(event.envelope);
     let mut messages = vec![Outgoing {
         subject: format!(
             "shaobao.events.{street_token}.{}",
@@ -109,12 +116,6 @@ pub(crate) fn messages_for(
         msg_id: event_id.clone(),
         payload: envelope.clone(),
     }];
-    let decoded = match event.event_type.as_str() {
-        "CaseDispatched" | "WhistleBlown" | "DeadlineApproaching" | "DeadlineBreached" => {
-            case_event(event)
-        }
-        _ => None,
-    };
     let Some(decoded) = decoded else {
         return Ok(messages);
     };

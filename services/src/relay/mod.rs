@@ -13,6 +13,7 @@ pub mod bench;
 mod checkpoint;
 mod feed;
 mod jetstream;
+mod log_page;
 mod pipeline;
 mod reader;
 mod session;
@@ -119,7 +120,7 @@ impl Relay {
         let client = ConnectOptions::new()
             .name("shaobao-relay")
             .retry_on_initial_connect()
-            .reconnect_delay_callback(move |attempts| backoff_delay(min, max, attempts))
+            .reconnect_delay_callback(move |attempts| reconnect_delay(min, max, attempts))
             .connect(nats_url)
             .await
             .map_err(|source| RelayError::Connect {
@@ -201,8 +202,34 @@ impl Relay {
     }
 }
 
+/// async-nats counts the first try to (re)connect as attempt 1 and waits this long before it:
+/// none, then the back-off. (With `backoff_delay` alone, every start and every reconnect waited
+/// `min` before even trying: 0.1 s for a server that is there.)
+fn reconnect_delay(min: Duration, max: Duration, attempts: usize) -> Duration {
+    match attempts {
+        0 | 1 => Duration::ZERO,
+        _ => backoff_delay(min, max, attempts - 1),
+    }
+}
+
 /// `min`, doubled per attempt after the first, capped at `max`.
 fn backoff_delay(min: Duration, max: Duration, attempts: usize) -> Duration {
     let doublings = attempts.saturating_sub(1).min(16) as u32;
     min.saturating_mul(1 << doublings).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_connect_is_immediate_then_backs_off() {
+        let (min, max) = (Duration::from_millis(100), Duration::from_secs(5));
+        let delays: Vec<_> = (0..=9).map(|n| reconnect_delay(min, max, n)).collect();
+        let ms = |n| Duration::from_millis(n);
+        assert_eq!(
+            delays,
+            [0, 0, 100, 200, 400, 800, 1600, 3200, 5000, 5000].map(ms)
+        );
+    }
 }

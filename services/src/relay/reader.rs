@@ -7,6 +7,7 @@ use tokio::sync::{mpsc, Mutex};
 use tokio::task::JoinHandle;
 
 use super::feed::{messages_for, Outgoing};
+use super::log_page::read_page;
 use super::streets::Streets;
 use super::RelayError;
 use crate::store::{LogPosition, Store};
@@ -69,11 +70,12 @@ async fn read_batch(
     after: LogPosition,
     batch_size: u32,
 ) -> Result<Batch, RelayError> {
-    let events = store.read_log(after, batch_size).await?;
+    let events = read_page(store, after, batch_size).await?;
     let mut batch = Vec::with_capacity(events.len());
-    for event in &events {
-        let street = streets.street_of(store, event).await?;
-        batch.push((event.position, messages_for(event, street.as_deref())?));
+    for event in events {
+        let street = streets.street_of(store, &event).await?;
+        let position = event.position;
+        batch.push((position, messages_for(event, street.as_deref())?));
     }
     Ok(batch)
 }

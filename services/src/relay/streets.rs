@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use shaobao_domain::CaseEvent;
+use serde::Deserialize;
 
-use super::feed::case_event;
-use crate::store::{LoggedEvent, Store, StoreError};
+use super::log_page::RelayEvent;
+use crate::store::{Store, StoreError};
 
 /// Cases remembered at most; past that the memory starts over (a forgotten case costs one read of
 /// its stream the next time it has an event).
@@ -22,12 +22,12 @@ impl Streets {
     pub async fn street_of(
         &mut self,
         store: &Store,
-        event: &LoggedEvent,
+        event: &RelayEvent,
     ) -> Result<Option<String>, StoreError> {
         match event.aggregate_type.as_str() {
-            "visit" => Ok(event.payload["VisitRecorded"]["street"]
-                .as_str()
-                .map(str::to_string)),
+            "visit" => Ok(serde_json::from_slice::<Visit>(event.payload())
+                .ok()
+                .and_then(|visit| visit.recorded?.street)),
             "case" => self.case_street(store, event).await,
             _ => Ok(None),
         }
@@ -36,17 +36,20 @@ impl Streets {
     async fn case_street(
         &mut self,
         store: &Store,
-        event: &LoggedEvent,
+        event: &RelayEvent,
     ) -> Result<Option<String>, StoreError> {
         if let Some(street) = self.of_case.get(&event.aggregate_id) {
             return Ok(Some(street.clone()));
         }
         let opened = if event.sequence == 1 {
-            opened_street(event)
+            serde_json::from_slice::<Opened>(event.payload()).ok()
         } else {
             let history = store.history("case", &event.aggregate_id).await?;
-            history.first().and_then(opened_street)
-        };
+            history
+                .first()
+                .and_then(|first| Opened::deserialize(&first.payload).ok())
+        }
+        .and_then(Opened::street);
         if let Some(street) = &opened {
             if self.of_case.len() >= MAX_REMEMBERED {
                 self.of_case.clear();
@@ -58,9 +61,33 @@ impl Streets {
     }
 }
 
-fn opened_street(event: &LoggedEvent) -> Option<String> {
-    match case_event(event)? {
-        CaseEvent::CaseOpened { location, .. } => Some(location.street),
-        _ => None,
+/// What the street of a visit is read from: the payload `{"VisitRecorded": {"street": …, …}}`.
+#[derive(Deserialize)]
+struct Visit {
+    #[serde(rename = "VisitRecorded")]
+    recorded: Option<Located>,
+}
+
+#[derive(Deserialize)]
+struct Located {
+    street: Option<String>,
+}
+
+/// What the street of a case is read from: its first event's payload,
+/// `{"CaseOpened": {"location": {"street": …, …}, …}}`. Nothing else of it is decoded.
+#[derive(Deserialize)]
+struct Opened {
+    #[serde(rename = "CaseOpened")]
+    opened: Option<OpenedAt>,
+}
+
+#[derive(Deserialize)]
+struct OpenedAt {
+    location: Located,
+}
+
+impl Opened {
+    fn street(self) -> Option<String> {
+        self.opened?.location.street
     }
 }
