@@ -43,15 +43,7 @@ impl RelayEvent {
     fn from_logged(event: &crate::store::LoggedEvent) -> Result<RelayEvent, serde_json::Error> {
         let payload = serde_json::to_string(&event.payload)?;
         let metadata = serde_json::to_string(&event.metadata)?;
-        let fields = Fields {
-            position: event.position,
-            aggregate_type: &event.aggregate_type,
-            aggregate_id: &event.aggregate_id,
-            sequence: event.sequence,
-            event_type: &event.event_type,
-            event_version: &event.event_version,
-            payload: &payload,
-        };
+        let fields = Fields::of(event, &payload);
         Ok(fields.write(&metadata, &event.hash))
     }
 }
@@ -122,7 +114,21 @@ struct Fields<'a> {
     payload: &'a str,
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
+    /// The fields of an event read through the store's own API, with its payload as text.
+    #[cfg(test)]
+    fn of(event: &'a crate::store::LoggedEvent, payload: &'a str) -> Fields<'a> {
+        Fields {
+            position: event.position,
+            aggregate_type: &event.aggregate_type,
+            aggregate_id: &event.aggregate_id,
+            sequence: event.sequence,
+            event_type: &event.event_type,
+            event_version: &event.event_version,
+            payload,
+        }
+    }
+
     fn corrupt(&self, what: &str, e: &dyn std::fmt::Display) -> StoreError {
         StoreError::Corrupt(format!(
             "{}/{}#{}: {what}: {e}",
@@ -335,15 +341,7 @@ mod tests {
         stored["hash"] = json!("9c1e");
         let stored = format!(" {} ", serde_json::to_string_pretty(&stored).unwrap());
         let payload = event.payload.to_string();
-        let fields = Fields {
-            position: event.position,
-            aggregate_type: &event.aggregate_type,
-            aggregate_id: &event.aggregate_id,
-            sequence: event.sequence,
-            event_type: &event.event_type,
-            event_version: &event.event_version,
-            payload: &payload,
-        };
+        let fields = Fields::of(&event, &payload);
         let relayed = fields.with_stored_metadata(&stored).unwrap();
         let envelope: Value = serde_json::from_slice(&relayed.envelope).unwrap();
         assert_eq!(envelope, serde_json::to_value(&event).unwrap());
