@@ -4,7 +4,9 @@
 //! When PostgreSQL is unreachable the test is skipped with a printed notice, except under
 //! `CI=true`, where it fails: CI must never pass by skipping.
 
-use shaobao_services::store::Store;
+use std::time::{Duration, Instant};
+
+use shaobao_services::store::{LogPosition, LoggedEvent, Store};
 use sqlx::{Connection, Executor, PgConnection};
 use tempfile::TempDir;
 
@@ -117,4 +119,34 @@ impl Drop for DropDatabase {
             eprintln!("could not drop test database {name}: {err}");
         }
     }
+}
+
+/// The whole log, read the way a catch-up projector reads it, once every event the table holds
+/// is readable: on PostgreSQL the reader stops below the oldest open transaction of the whole
+/// server (other tests' included), so it keeps reading until it has as many events as the table.
+pub async fn whole_log(store: &Store) -> Vec<LoggedEvent> {
+    let stored = count_events(store).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut log, mut cursor) = (Vec::new(), LogPosition::START);
+    while log.len() < stored {
+        assert!(Instant::now() < deadline, "log reader stalled at {cursor}");
+        let page = store.read_log(cursor, 1_000).await.expect("read log");
+        match page.last() {
+            Some(last) => cursor = last.position,
+            None => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+        log.extend(page);
+    }
+    log
+}
+
+/// How many events the table holds.
+pub async fn count_events(store: &Store) -> usize {
+    let sql = "SELECT count(*) FROM events";
+    let (n,): (i64,) = match store {
+        Store::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await,
+        Store::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await,
+    }
+    .expect("count events");
+    n as usize
 }

@@ -3,7 +3,9 @@ use shaobao_services::store::LogPosition;
 use shaobao_tests::counter::CounterCommand;
 use shaobao_tests::databases::TestStore;
 
-use crate::support::{bus, meta, read_all};
+use shaobao_tests::databases::whole_log;
+
+use crate::support::{bus, meta};
 
 pub async fn events_append_and_load_with_positions_and_hashes(t: TestStore) {
     let bus = bus(&t.store);
@@ -37,7 +39,7 @@ pub async fn events_append_and_load_with_positions_and_hashes(t: TestStore) {
     assert!(history.iter().all(|e| e.hash.len() == 64));
     assert!(history.windows(2).all(|w| w[0].hash != w[1].hash));
 
-    let log = read_all(&t.store).await;
+    let log = whole_log(&t.store).await;
     assert_eq!(log.len(), 4);
     assert!(log.windows(2).all(|w| w[0].position < w[1].position));
     assert!(log[0].position > LogPosition::START);
@@ -63,7 +65,7 @@ pub async fn migrations_are_idempotent(t: TestStore) {
         .migrate()
         .await
         .expect("third migrate keeps the data");
-    assert_eq!(read_all(&t.store).await.len(), 1);
+    assert_eq!(whole_log(&t.store).await.len(), 1);
 }
 
 pub async fn a_refused_command_appends_nothing(t: TestStore) {
@@ -136,7 +138,7 @@ pub async fn export_writes_the_log_as_json_lines(t: TestStore) {
     bus.execute("b", CounterCommand::Add(2), &meta("2"))
         .await
         .unwrap();
-    let log = read_all(&t.store).await; // waits until other tests' open transactions let it see
+    let log = whole_log(&t.store).await; // waits until other tests' open transactions let it see
     let mut out = Vec::new();
     let written = t.store.export(LogPosition::START, &mut out).await.unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8(out)

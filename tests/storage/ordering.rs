@@ -9,7 +9,9 @@ use shaobao_tests::counter::CounterCommand;
 use shaobao_tests::databases::TestStore;
 use sqlx::{Postgres, Sqlite, Transaction};
 
-use crate::support::{bus, meta, read_all};
+use shaobao_tests::databases::whole_log;
+
+use crate::support::{bus, meta};
 
 /// A write transaction held open by the test.
 enum OpenWrite {
@@ -144,7 +146,7 @@ pub async fn reader_never_passes_an_open_transaction(t: TestStore) {
         .map(|e| e.aggregate_id.as_str())
         .collect();
     assert_eq!(delivered, ["before", "slow", "later-1", "later-2"]);
-    assert_eq!(ids(&reader.seen), ids(&read_all(store).await));
+    assert_eq!(ids(&reader.seen), ids(&whole_log(store).await));
 }
 
 const ROUNDS: usize = 200;
@@ -182,7 +184,7 @@ pub async fn random_interleavings_deliver_every_event_once_in_commit_order(t: Te
     }
     reader.catch_up(&store, committed).await;
 
-    let log = read_all(&store).await;
+    let log = whole_log(&store).await;
     assert_eq!(log.len(), committed);
     assert_eq!(
         ids(&reader.seen),

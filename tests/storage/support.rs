@@ -1,9 +1,7 @@
 //! Helpers shared by the conformance tests.
 
-use std::time::{Duration, Instant};
-
 use shaobao_services::command::{CommandBus, CommandMeta};
-use shaobao_services::store::{LogPosition, LoggedEvent, Store};
+use shaobao_services::store::Store;
 use shaobao_tests::counter::Counter;
 
 pub fn bus(store: &Store) -> CommandBus<Counter> {
@@ -20,37 +18,6 @@ pub fn meta(command_id: &str) -> CommandMeta {
         request_hash: format!("req-{command_id}"),
         expected_version: None,
     }
-}
-
-/// The whole log, read the way a catch-up projector reads it, once no write is in flight.
-///
-/// On PostgreSQL the reader stops below the oldest open transaction of the whole server (other
-/// tests' included), so it keeps reading until it has as many events as the table holds.
-pub async fn read_all(store: &Store) -> Vec<LoggedEvent> {
-    let stored = count(store).await;
-    let mut cursor = LogPosition::START;
-    let mut all: Vec<LoggedEvent> = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while all.len() < stored {
-        assert!(Instant::now() < deadline, "log reader stalled at {cursor}");
-        let page = store.read_log(cursor, 100).await.expect("read log");
-        match page.last() {
-            Some(last) => cursor = last.position,
-            None => tokio::time::sleep(Duration::from_millis(10)).await,
-        }
-        all.extend(page);
-    }
-    all
-}
-
-pub async fn count(store: &Store) -> usize {
-    let sql = "SELECT count(*) FROM events";
-    let (n,): (i64,) = match store {
-        Store::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await,
-        Store::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await,
-    }
-    .expect("count events");
-    n as usize
 }
 
 /// Runs raw SQL (test-only tampering and setup).

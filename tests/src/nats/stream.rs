@@ -9,7 +9,9 @@ use async_nats::jetstream::Context;
 use futures::StreamExt;
 use serde_json::Value;
 use shaobao_services::relay::STREAM_NAME;
-use shaobao_services::store::{LogPosition, LoggedEvent, Store};
+use shaobao_services::store::{LoggedEvent, Store};
+
+pub use crate::databases::whole_log;
 
 /// How long publishing what a test wrote may take.
 pub const CONVERGE_LIMIT: Duration = Duration::from_secs(60);
@@ -20,33 +22,6 @@ pub struct Streamed {
     pub subject: String,
     pub msg_id: String,
     pub payload: Value,
-}
-
-/// The whole log, once every event the table holds is readable.
-pub async fn whole_log(store: &Store) -> Vec<LoggedEvent> {
-    let stored = count_events(store).await;
-    let deadline = Instant::now() + CONVERGE_LIMIT;
-    let (mut log, mut cursor) = (Vec::new(), LogPosition::START);
-    while log.len() < stored {
-        assert!(Instant::now() < deadline, "log reader stalled at {cursor}");
-        let page = store.read_log(cursor, 1_000).await.expect("read log");
-        match page.last() {
-            Some(last) => cursor = last.position,
-            None => tokio::time::sleep(Duration::from_millis(10)).await,
-        }
-        log.extend(page);
-    }
-    log
-}
-
-async fn count_events(store: &Store) -> usize {
-    let sql = "SELECT count(*) FROM events";
-    let (n,): (i64,) = match store {
-        Store::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await,
-        Store::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await,
-    }
-    .expect("count events");
-    n as usize
 }
 
 /// Messages in the stream now (0 while it does not exist or NATS is down).
