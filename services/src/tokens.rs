@@ -21,22 +21,42 @@ pub const ISSUABLE_ROLES: &str =
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("unknown role {0:?}: expected one of {ISSUABLE_ROLES}")]
+    #[error("{}", self.describe("token"))]
     UnknownRole(String),
-    #[error("a {role} token needs --{scope}")]
+    #[error("{}", self.describe("token"))]
     MissingScope {
         role: &'static str,
         scope: &'static str,
     },
-    #[error("a {role} token takes no --{scope}")]
+    #[error("{}", self.describe("token"))]
     UnexpectedScope {
         role: &'static str,
         scope: &'static str,
     },
-    #[error("--{scope} {code:?} is not in the organisation")]
+    #[error("{}", self.describe("token"))]
     UnknownScope { scope: &'static str, code: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl TokenError {
+    /// The message, naming what carries the role (`"token"`, `"account"`): role and scope checks
+    /// are shared by tokens and staff accounts.
+    pub fn describe(&self, what: &str) -> String {
+        match self {
+            TokenError::UnknownRole(role) => {
+                format!("unknown role {role:?}: expected one of {ISSUABLE_ROLES}")
+            }
+            TokenError::MissingScope { role, scope } => format!("a {role} {what} needs --{scope}"),
+            TokenError::UnexpectedScope { role, scope } => {
+                format!("a {role} {what} takes no --{scope}")
+            }
+            TokenError::UnknownScope { scope, code } => {
+                format!("--{scope} {code:?} is not in the organisation")
+            }
+            TokenError::Store(err) => err.to_string(),
+        }
+    }
 }
 
 /// The scope flags of `token create`: at most one applies to a role.
@@ -186,8 +206,9 @@ impl TokenStore {
     }
 }
 
-/// The role's scope must exist in the organisation (a member id is free text).
-fn check_scope(role: &Role, org: &Organisation) -> Result<(), TokenError> {
+/// The role's scope must exist in the organisation (a member id is free text); `system` is never
+/// issued. Shared by tokens and staff accounts.
+pub fn check_scope(role: &Role, org: &Organisation) -> Result<(), TokenError> {
     let unknown = |scope, code: &str| TokenError::UnknownScope {
         scope,
         code: code.to_string(),
@@ -207,8 +228,8 @@ fn check_scope(role: &Role, org: &Organisation) -> Result<(), TokenError> {
     }
 }
 
-/// How a role is stored: its name and its scope code.
-fn columns(role: &Role) -> (&'static str, Option<&str>) {
+/// How a role is stored (tokens and staff accounts): its name and its scope code.
+pub(crate) fn columns(role: &Role) -> (&'static str, Option<&str>) {
     let scope = match role {
         Role::Dispatcher { street } => Some(street.as_str()),
         Role::Department { department } => Some(department.as_str()),
@@ -218,7 +239,8 @@ fn columns(role: &Role) -> (&'static str, Option<&str>) {
     (role.name(), scope)
 }
 
-fn stored_role(name: &str, scope: Option<String>) -> Option<Role> {
+/// The role stored as [`columns`]; `None` for an unknown name or a missing scope.
+pub(crate) fn stored_role(name: &str, scope: Option<String>) -> Option<Role> {
     Some(match (name, scope) {
         ("hotline", _) => Role::Hotline,
         ("auditor", _) => Role::Auditor,
@@ -231,11 +253,13 @@ fn stored_role(name: &str, scope: Option<String>) -> Option<Role> {
     })
 }
 
-fn hash(token: &str) -> String {
+/// SHA-256 of a secret, as lowercase hex (bearer tokens, session ids).
+pub(crate) fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_hex(bytes: usize) -> String {
+/// `bytes` random bytes from the OS, as lowercase hex.
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut buffer);
     hex::encode(buffer)

@@ -1,6 +1,7 @@
 //! Storage conformance suite (DESIGN §5) and the case service on top of it: the same checks
 //! against PostgreSQL and SQLite.
 
+mod accounts;
 mod append;
 mod concurrency;
 mod idempotency;
@@ -40,6 +41,13 @@ macro_rules! on_both_stores {
 }
 
 on_both_stores!(
+    accounts::accounts_are_created_listed_and_validated,
+    accounts::sign_in_takes_the_right_password_only,
+    accounts::five_failures_lock_a_login_for_fifteen_minutes,
+    accounts::a_disabled_account_is_refused_at_the_next_lookup,
+    accounts::sessions_end_when_idle_or_too_old,
+    accounts::a_password_reset_ends_sessions,
+    accounts::session_ids_and_passwords_are_stored_only_hashed,
     append::events_append_and_load_with_positions_and_hashes,
     append::migrations_are_idempotent,
     append::a_refused_command_appends_nothing,
