@@ -1,8 +1,9 @@
 //! Who issues a command (DESIGN §1). The role carries its scope (street, department, member),
 //! so the aggregates can decide authorisation that depends on the case without asking anyone.
 //!
-//! Serialized flat, e.g. `{"role": "dispatcher", "street": "jingshan", "id": "u-17"}`: it goes into
-//! event metadata and into task claims.
+//! Serialized flat, e.g. `{"role": "dispatcher", "street": "jingshan", "id": "u-17"}`, plus
+//! `"name": "王芳"` for a person signed in to the console: it goes into event metadata and into
+//! task claims. Without a name nothing changes, so older events and their hashes stay as they were.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,11 @@ pub struct Actor {
     pub role: Role,
     /// The user or token id behind the role (for volunteers, usually the member id).
     pub id: String,
+    /// The display name of a person signed in with a staff account (e.g. "王芳"); `None` for
+    /// tokens (machines). Recorded, never used to decide anything: who may act depends on the
+    /// role and its scope only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A role and its scope.
@@ -60,6 +66,15 @@ impl Actor {
         Actor {
             role,
             id: id.into(),
+            name: None,
+        }
+    }
+
+    /// The same actor with a person's display name.
+    pub fn with_name(self, name: impl Into<String>) -> Self {
+        Actor {
+            name: Some(name.into()),
+            ..self
         }
     }
 
@@ -131,6 +146,13 @@ impl Actor {
             Role::Department { department } => Some(department),
             _ => None,
         }
+    }
+
+    /// Whether `other` acts for the same party: the same role and scope (the same street,
+    /// department or member). Ids and display names are ignored, so any clerk of a department
+    /// completes the task its department claimed.
+    pub fn is_same_party(&self, other: &Actor) -> bool {
+        self.role == other.role
     }
 
     /// True for roles that never change an existing case: auditor, admin, intake.

@@ -4,8 +4,8 @@
 use super::body::{Callback, Note, Park, Reason};
 use super::error::CaseError;
 use super::event::{CaseEvent, DeadlineDue};
-use super::guard::{non_blank, require_hotline};
-use super::state::{Case, CaseState};
+use super::guard::non_blank;
+use super::state::Case;
 use super::{Ctx, Decision};
 use crate::sla::Timer;
 
@@ -13,8 +13,6 @@ impl Case {
     /// One attempt to reach the requester. Reached: say whether it is resolved and how
     /// satisfied they are. Unreached attempts in a row are limited by policy.
     pub(super) fn callback(&self, cx: &Ctx, body: Callback) -> Decision {
-        self.require_coordinator(cx.actor, "callback")?;
-        self.require_state("callback", &[CaseState::AwaitingCallback])?;
         let details = [
             ("resolved", body.resolved.is_some()),
             ("satisfaction", body.satisfaction.is_some()),
@@ -51,12 +49,6 @@ impl Case {
     /// Close after a callback reached the requester, or after every attempt failed. Records the
     /// reopen window and how many reopens are left.
     pub(super) fn close(&self, cx: &Ctx, body: Note) -> Decision {
-        self.require_coordinator(cx.actor, "close")?;
-        self.require_state("close", &[CaseState::AwaitingCallback])?;
-        let max = cx.org.sla.max_callback_attempts;
-        if !self.callbacks.reached && self.callbacks.unreached_in_row < max {
-            return Err(CaseError::CallbackOutstanding { max });
-        }
         Ok(vec![CaseEvent::CaseClosed {
             note: body.note,
             at: cx.at,
@@ -68,25 +60,6 @@ impl Case {
     /// Reopen: back to the same handling unit with a new resolve deadline, while awaiting
     /// callback or after closing (within the window and limit recorded at close).
     pub(super) fn reopen(&self, cx: &Ctx, body: Reason) -> Decision {
-        self.require_coordinator(cx.actor, "reopen")?;
-        let state =
-            self.require_state("reopen", &[CaseState::AwaitingCallback, CaseState::Closed])?;
-        let reopens_left = match (&self.closure, state) {
-            (Some(closure), CaseState::Closed) => {
-                if cx.at > closure.reopen_until {
-                    return Err(CaseError::ReopenWindowClosed {
-                        until: closure.reopen_until,
-                    });
-                }
-                closure.reopens_left
-            }
-            _ => cx.org.sla.max_reopens.saturating_sub(self.reopen_count),
-        };
-        if reopens_left == 0 {
-            return Err(CaseError::ReopenLimitReached {
-                max: self.reopen_count,
-            });
-        }
         non_blank("reason", &body.reason)?;
         Ok(vec![CaseEvent::CaseReopened {
             reason: body.reason,
@@ -98,9 +71,6 @@ impl Case {
 
     /// Park: pause the clocks of a dispatched case until a review date.
     pub(super) fn park(&self, cx: &Ctx, body: Park) -> Decision {
-        self.require_coordinator(cx.actor, "park")?;
-        use CaseState::*;
-        self.require_state("park", &[Dispatched, Signed, Handling])?;
         if body.review_at <= cx.at {
             return Err(CaseError::ReviewNotInFuture);
         }
@@ -113,11 +83,9 @@ impl Case {
 
     /// Resume: every clock that was running moves later by the time spent parked.
     pub(super) fn unpark(&self, cx: &Ctx, body: Note) -> Decision {
-        self.require_coordinator(cx.actor, "unpark")?;
-        let state = self.require_state("unpark", &[CaseState::Parked])?;
         let parking = self.parking.as_ref().ok_or(CaseError::WrongState {
             action: "unpark",
-            state,
+            state: self.current()?,
         })?;
         let paused = cx.at - parking.at;
         let deadlines = self
@@ -138,10 +106,6 @@ impl Case {
 
     /// The hotline rules the case out of assessment, once.
     pub(super) fn exclude(&self, cx: &Ctx, body: Reason) -> Decision {
-        require_hotline(cx.actor, "exclusion")?;
-        if self.excluded {
-            return Err(CaseError::AlreadyExcluded);
-        }
         non_blank("reason", &body.reason)?;
         Ok(vec![CaseEvent::CaseExcludedFromAssessment {
             reason: body.reason,

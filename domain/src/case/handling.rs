@@ -7,19 +7,14 @@ use super::body::{Contact, DecideExtension, Progress, RequestExtension, SubmitRe
 use super::error::CaseError;
 use super::event::CaseEvent;
 use super::guard::non_blank;
-use super::state::{Case, CaseState, Clock};
+use super::state::{Case, Clock};
 use super::value::Outcome;
 use super::{Ctx, Decision};
 use crate::sla::Timer;
 
-/// After sign-for, before resolution.
-const SIGNED_OR_HANDLING: &[CaseState] = &[CaseState::Signed, CaseState::Handling];
-
 impl Case {
     /// Sign for the case.
     pub(super) fn sign(&self, cx: &Ctx) -> Decision {
-        self.require_handling_unit(cx.actor, "sign")?;
-        self.require_state("sign", &[CaseState::Dispatched])?;
         Ok(vec![CaseEvent::CaseSigned {
             at: cx.at,
             on_time: on_time(self.deadlines.sign, cx.at),
@@ -28,7 +23,6 @@ impl Case {
 
     /// Contact the requester (repeatable; the first contact meets the contact deadline).
     pub(super) fn contact(&self, cx: &Ctx, body: Contact) -> Decision {
-        self.require_working_unit(cx, "contact")?;
         Ok(vec![CaseEvent::RequesterContacted {
             channel: body.channel,
             note: body.note,
@@ -39,7 +33,6 @@ impl Case {
 
     /// A progress note.
     pub(super) fn progress(&self, cx: &Ctx, body: Progress) -> Decision {
-        self.require_working_unit(cx, "progress")?;
         non_blank("note", &body.note)?;
         Ok(vec![CaseEvent::ProgressRecorded {
             note: body.note,
@@ -50,14 +43,6 @@ impl Case {
 
     /// Ask to move the resolve deadline, within the policy's limits.
     pub(super) fn request_extension(&self, cx: &Ctx, body: RequestExtension) -> Decision {
-        self.require_working_unit(cx, "extension")?;
-        if self.extension.pending_until.is_some() {
-            return Err(CaseError::ExtensionAlreadyPending);
-        }
-        let max = cx.org.sla.max_extensions;
-        if self.extension.granted >= max {
-            return Err(CaseError::ExtensionLimitReached { max });
-        }
         let resolve_by = self.resolve_by();
         if body.until <= resolve_by {
             return Err(CaseError::ExtensionNotLater { resolve_by });
@@ -76,7 +61,6 @@ impl Case {
 
     /// The dispatching party grants or denies the pending extension.
     pub(super) fn decide_extension(&self, cx: &Ctx, body: DecideExtension) -> Decision {
-        self.require_dispatching_party(cx.actor, "extension-decision")?;
         let until = self
             .extension
             .pending_until
@@ -96,7 +80,6 @@ impl Case {
     /// The handling unit reports its result. Where the dispatching street is itself the
     /// handling unit nobody verifies, and the case awaits callback at once.
     pub(super) fn submit_resolution(&self, cx: &Ctx, body: SubmitResolution) -> Decision {
-        self.require_working_unit(cx, "resolution")?;
         if body.outcome == Outcome::Unresolvable && body.summary.trim().is_empty() {
             return Err(CaseError::UnresolvableNeedsReason);
         }
@@ -116,8 +99,6 @@ impl Case {
     /// Verification: the dispatching party accepts (the callback clock starts) or rejects (back
     /// to handling, deadlines unchanged).
     pub(super) fn verify(&self, cx: &Ctx, body: Verify) -> Decision {
-        self.require_dispatching_party(cx.actor, "verification")?;
-        self.require_state("verification", &[CaseState::Resolved])?;
         let (note, at) = (body.note, cx.at);
         Ok(vec![if body.accepted {
             CaseEvent::ResolutionAccepted {
@@ -128,13 +109,6 @@ impl Case {
         } else {
             CaseEvent::ResolutionRejected { note, at }
         }])
-    }
-
-    /// The handling unit, on a case it has signed for and not yet resolved.
-    fn require_working_unit(&self, cx: &Ctx, action: &'static str) -> Result<(), CaseError> {
-        self.require_handling_unit(cx.actor, action)?;
-        self.require_state(action, SIGNED_OR_HANDLING)?;
-        Ok(())
     }
 
     /// The resolve deadline in force.

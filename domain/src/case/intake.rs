@@ -6,8 +6,8 @@ use super::body::{Dispatch, Note, OpenCase};
 use super::error::CaseError;
 use super::event::CaseEvent;
 use super::guard::{known_unit, non_blank, MAX_DESCRIPTION_CHARS};
-use super::state::{Case, CaseState};
-use super::value::{CaseKind, Dispatcher, Location, Unit};
+use super::state::Case;
+use super::value::{Dispatcher, Location, Unit};
 use super::{Ctx, Decision};
 use crate::actor::Role;
 use crate::org::Organisation;
@@ -58,11 +58,6 @@ impl Case {
 
     /// A consultation answered at intake, never dispatched.
     pub(super) fn answer(&self, cx: &Ctx, body: Note) -> Decision {
-        self.require_coordinator(cx.actor, "answer")?;
-        self.require_state("answer", &[CaseState::Received])?;
-        if self.intake.as_ref().map(|intake| intake.kind) != Some(CaseKind::Consultation) {
-            return Err(CaseError::NotConsultation);
-        }
         Ok(vec![CaseEvent::AnsweredDirectly {
             note: body.note,
             at: cx.at,
@@ -71,8 +66,6 @@ impl Case {
 
     /// Dispatch: the hotline to any unit; a street's dispatcher to its own street or a department.
     pub(super) fn dispatch(&self, cx: &Ctx, body: Dispatch) -> Decision {
-        self.require_coordinator(cx.actor, "dispatch")?;
-        self.require_state("dispatch", &[CaseState::Received])?;
         Ok(vec![self.dispatched(
             cx,
             body.unit,

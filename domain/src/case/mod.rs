@@ -3,12 +3,16 @@
 //! Decisions are pure synchronous functions, `Case::decide(&self, command, &Organisation)`,
 //! split by phase: `intake` (open, answer, dispatch), `returns` (return and dispute), `handling`
 //! (sign, contact, progress, extension, resolution, verification), `whistle`, `task`, `closure`
-//! (callback, close, reopen, park, exclusion) and `deadline`. Shared checks live in `guard`.
+//! (callback, close, reopen, park, exclusion) and `deadline`. Who may take which action in which
+//! state and time window is decided in one place, `available` ([`Case::permit`], also behind
+//! [`Case::available_actions`]): `decide` runs it first, so the phase functions only validate the
+//! request body and build the events. Shared checks live in `guard`.
 //! `apply` (and `apply_parts`) fold events into [`Case`], `view` reads it; the cqrs-es `handle`
 //! only writes the decided events to the sink.
 
 mod apply;
 mod apply_parts;
+mod available;
 mod body;
 mod closure;
 mod command;
@@ -31,6 +35,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 
+pub use available::AvailableAction;
 pub use body::*;
 pub use command::*;
 pub use deadline::{DeadlineAlert, DeadlineRef, DeadlineStep, SupervisionLevel};
@@ -70,15 +75,19 @@ impl Case {
         if let CaseAction::Open(open) = action {
             return self.open(&cx, open);
         }
-        self.current()?;
-        match (&actor.role, &action) {
-            (Role::System, CaseAction::RecordDeadline(_)) => {}
-            (Role::System | Role::Auditor | Role::Admin | Role::Intake, _) => {
-                return Err(CaseError::RoleMayNotAct {
-                    role: actor.role.name(),
-                })
+        match AvailableAction::of(&action) {
+            // Who, state, windows and limits, in one place: the decisions below only validate
+            // the request body.
+            Some(permitted) => self.permit(&actor, at, org, permitted)?,
+            // A deadline record: the deadline service's alone (`record_deadline` checks).
+            None => {
+                self.current()?;
+                if let Role::Auditor | Role::Admin | Role::Intake = actor.role {
+                    return Err(CaseError::RoleMayNotAct {
+                        role: actor.role.name(),
+                    });
+                }
             }
-            _ => {}
         }
         match action {
             CaseAction::Open(_) => unreachable!("handled above"),

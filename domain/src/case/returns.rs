@@ -6,29 +6,13 @@ use super::body::{ReturnCase, ReturnDecision, ReturnVerdict};
 use super::error::CaseError;
 use super::event::CaseEvent;
 use super::guard::{known_unit, non_blank};
-use super::state::{Case, CaseState};
+use super::state::Case;
 use super::{Ctx, Decision};
 
 impl Case {
     /// The handling unit asks to hand the case back.
     pub(super) fn request_return(&self, cx: &Ctx, body: ReturnCase) -> Decision {
         let unit = self.require_handling_unit(cx.actor, "return")?.clone();
-        if matches!(
-            self.current()?,
-            CaseState::ReturnPending | CaseState::Disputed
-        ) {
-            return Err(CaseError::ReturnAlreadyPending);
-        }
-        use CaseState::*;
-        self.require_state("return", &[Dispatched, Signed, Handling])?;
-        if self.return_barred {
-            return Err(CaseError::ReturnBarredByRuling);
-        }
-        if let Some(until) = self.deadlines.return_until {
-            if cx.at > until {
-                return Err(CaseError::ReturnWindowClosed { until });
-            }
-        }
         non_blank("note", &body.note)?;
         Ok(vec![CaseEvent::ReturnRequested {
             unit,
@@ -41,18 +25,19 @@ impl Case {
     /// Approve, reject or dispute a pending return; rule a dispute.
     pub(super) fn decide_return(&self, cx: &Ctx, body: ReturnDecision) -> Decision {
         const ACTION: &str = "return-decision";
-        self.require_dispatching_party(cx.actor, ACTION)?;
         let ReturnDecision {
             decision,
             redispatch_to,
             responsible,
             note,
         } = body;
-        let waiting_in = match decision {
-            ReturnVerdict::Rule => CaseState::Disputed,
-            _ => CaseState::ReturnPending,
-        };
-        self.require_state(ACTION, &[waiting_in])?;
+        // Permitted in either waiting state; the verdict must fit the one the case is in.
+        if !self.return_verdicts().contains(&decision) {
+            return Err(CaseError::WrongState {
+                action: ACTION,
+                state: self.current()?,
+            });
+        }
         let misplaced = |field: &str| CaseError::FieldNotForDecision {
             field: field.into(),
             decision: decision.as_str(),

@@ -12,7 +12,7 @@ use super::command::WhistleAction;
 use super::error::CaseError;
 use super::event::{CaseEvent, SummonedDepartment};
 use super::guard::non_blank;
-use super::state::{Case, CaseState};
+use super::state::Case;
 use super::value::{Rating, ReportInMode, WhistleRole};
 use super::{Ctx, Decision};
 use crate::sla::{Timer, WhistleKind};
@@ -137,10 +137,9 @@ impl WhistleDepartment {
 }
 
 impl Case {
-    /// Only the dispatcher of the case's street, on a case signed for and not yet resolved.
+    /// The dispatcher of the case's street, on a case signed for and not yet resolved
+    /// ([`Case::permit`]), summons known departments, each once, at least one as lead.
     pub(super) fn blow_whistle(&self, cx: &Ctx, body: BlowWhistle) -> Decision {
-        self.require_street_dispatcher(cx.actor, "whistles")?;
-        self.require_state("whistles", &[CaseState::Signed, CaseState::Handling])?;
         if body.departments.is_empty() {
             return Err(CaseError::NoDepartments);
         }
@@ -191,24 +190,17 @@ impl Case {
             .department_code()
             .and_then(|code| whistle.department(code))
             .ok_or(CaseError::NotSummoned { no })?;
-        if whistle.is_closed() {
-            return Err(CaseError::WhistleClosed { no });
-        }
         let department = summoned.department.clone();
         let at = cx.at;
-        use DepartmentStatus::*;
-        match (action, summoned.status) {
-            (_, Declined) => Err(CaseError::AlreadyDeclined { no }),
-            (WhistleAction::ReportIn { mode }, Summoned) => {
-                Ok(vec![CaseEvent::DepartmentReportedIn {
-                    no,
-                    department,
-                    mode: mode.unwrap_or(ReportInMode::OnSite),
-                    at,
-                    on_time: at <= summoned.report_in_by,
-                }])
-            }
-            (WhistleAction::Decline { reason }, Summoned) => {
+        match action {
+            WhistleAction::ReportIn { mode } => Ok(vec![CaseEvent::DepartmentReportedIn {
+                no,
+                department,
+                mode: mode.unwrap_or(ReportInMode::OnSite),
+                at,
+                on_time: at <= summoned.report_in_by,
+            }]),
+            WhistleAction::Decline { reason } => {
                 non_blank("reason", &reason)?;
                 Ok(vec![CaseEvent::WhistleDeclined {
                     no,
@@ -217,11 +209,7 @@ impl Case {
                     at,
                 }])
             }
-            (WhistleAction::ReportIn { .. } | WhistleAction::Decline { .. }, _) => {
-                Err(CaseError::AlreadyReportedIn { no })
-            }
-            (WhistleAction::Act { .. }, Summoned) => Err(CaseError::NotReportedIn { no }),
-            (WhistleAction::Act { summary, evidence }, _) => {
+            WhistleAction::Act { summary, evidence } => {
                 non_blank("summary", &summary)?;
                 Ok(vec![CaseEvent::WhistleActionReported {
                     no,
@@ -231,7 +219,7 @@ impl Case {
                     at,
                 }])
             }
-            (WhistleAction::Close { .. }, _) => unreachable!("handled above"),
+            WhistleAction::Close { .. } => unreachable!("handled above"),
         }
     }
 
@@ -244,10 +232,6 @@ impl Case {
         note: Option<String>,
     ) -> Decision {
         let no = whistle.no;
-        self.require_street_dispatcher(cx.actor, "close whistle")?;
-        if whistle.is_closed() {
-            return Err(CaseError::WhistleClosed { no });
-        }
         let reported = whistle.reported_in();
         let rated: BTreeSet<&str> = ratings.keys().map(String::as_str).collect();
         if reported != rated {

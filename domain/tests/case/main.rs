@@ -3,6 +3,7 @@
 mod support;
 
 mod authorisation;
+mod available;
 mod closure;
 mod deadlines;
 mod handling;

@@ -274,3 +274,19 @@ fn request_bodies_refuse_unknown_fields() {
     }));
     assert!(source.is_err(), "source is set by the service layer only");
 }
+
+#[test]
+fn a_display_name_is_recorded_only_when_given() {
+    let named = jingshan().with_name("王芳");
+    assert_eq!(
+        json!(named),
+        json!({"role": "dispatcher", "street": "jingshan", "id": "js-1", "name": "王芳"})
+    );
+    let back: Actor = serde_json::from_value(json!(named)).unwrap();
+    assert_eq!(back, named);
+    let old: Actor =
+        serde_json::from_value(json!({"role": "dispatcher", "street": "jingshan", "id": "js-1"}))
+            .unwrap();
+    assert_eq!(old, jingshan());
+    assert_eq!(old.name, None);
+}

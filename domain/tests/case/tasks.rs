@@ -227,3 +227,13 @@ fn an_unknown_task_is_not_found() {
         .when(cmd(volunteer(), t(6 * H), task(3, TaskAction::Claim)))
         .then_expect_error(CaseError::TaskNotFound { no: 3 });
 }
+
+#[test]
+fn the_claimant_is_known_by_role_and_scope_not_by_display_name() {
+    given(and(
+        published(),
+        [task_claimed(1, volunteer().with_name("王芳"))],
+    ))
+    .when(cmd(volunteer(), t(8 * H), complete("已清运")))
+    .then_expect_events(vec![completed_event()]);
+}
