@@ -6,6 +6,7 @@
 
 use shaobao_domain::case::{TaskAction, TaskStatus, Unit};
 use shaobao_domain::{Actor, Case, CaseAction, Role};
+use shaobao_projections::models::deadlines::AlertFilter;
 
 use crate::api_error::ApiError;
 
@@ -54,7 +55,16 @@ pub fn require_feed_reader(actor: &Actor) -> Result<(), ApiError> {
 /// - volunteer: cases with a task still open for claiming, or one it claimed;
 /// - intake: none (resident apps read public status through Open311).
 pub fn require_may_read(actor: &Actor, case: &Case) -> Result<(), ApiError> {
-    let allowed = match &actor.role {
+    if may_read(actor, case) {
+        Ok(())
+    } else {
+        Err(forbidden(actor, "read this case"))
+    }
+}
+
+/// See [`require_may_read`].
+pub fn may_read(actor: &Actor, case: &Case) -> bool {
+    match &actor.role {
         Role::Hotline | Role::Auditor | Role::Admin => true,
         Role::Dispatcher { street } => {
             case.street() == Some(street.as_str()) || serves(case, &Unit::Street(street.clone()))
@@ -71,12 +81,68 @@ pub fn require_may_read(actor: &Actor, case: &Case) -> Result<(), ApiError> {
             case.tasks().iter().any(|t| t.status == TaskStatus::Open) || claimed_by(case, actor)
         }
         Role::Intake | Role::System => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(forbidden(actor, "read this case"))
     }
+}
+
+/// Hotline, auditors and admins read every list.
+fn reads_everything(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Hotline | Role::Auditor | Role::Admin)
+}
+
+/// A street's work queue: its dispatcher, and those who read everything.
+pub fn may_read_queue(actor: &Actor, street: &str) -> bool {
+    reads_everything(actor) || actor.street() == Some(street)
+}
+
+/// A department's inbox: its clerks, and those who read everything.
+pub fn may_read_inbox(actor: &Actor, department: &str) -> bool {
+    reads_everything(actor) || actor.department_code() == Some(department)
+}
+
+/// Which alerts `actor` reads, narrowed by the street and department asked for: a dispatcher
+/// always its street, a department always itself; `None` when it may read none.
+pub fn alert_filter(
+    actor: &Actor,
+    street: Option<String>,
+    department: Option<String>,
+) -> Option<AlertFilter> {
+    match &actor.role {
+        Role::Dispatcher { street: own } => Some(AlertFilter {
+            street: Some(own.clone()),
+            department,
+        }),
+        Role::Department { department: own } => Some(AlertFilter {
+            street,
+            department: Some(own.clone()),
+        }),
+        _ if reads_everything(actor) => Some(AlertFilter { street, department }),
+        _ => None,
+    }
+}
+
+/// The (street, department) a case search is narrowed to: a dispatcher its street, a department
+/// itself; `None` when `actor` may not search.
+pub fn search_scope(
+    actor: &Actor,
+    street: Option<String>,
+    department: Option<String>,
+) -> Option<(Option<String>, Option<String>)> {
+    match &actor.role {
+        Role::Dispatcher { street: own } => Some((Some(own.clone()), department)),
+        Role::Department { department: own } => Some((street, Some(own.clone()))),
+        _ if reads_everything(actor) => Some((street, department)),
+        _ => None,
+    }
+}
+
+/// Statistics: everyone but resident apps, volunteers and the deadline service.
+pub fn may_read_statistics(actor: &Actor) -> bool {
+    !matches!(actor.role, Role::Intake | Role::Volunteer { .. } | Role::System)
+}
+
+/// The volunteer board: every role but resident apps and the deadline service.
+pub fn may_read_board(actor: &Actor) -> bool {
+    !matches!(actor.role, Role::Intake | Role::System)
 }
 
 /// Departments and volunteers see the requester's name and phone masked.

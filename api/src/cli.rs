@@ -99,6 +99,17 @@ pub struct ServeConfig {
     /// contact every few seconds; SLA scale 0.002 unless --sla-scale is given).
     #[arg(long)]
     pub demo: bool,
+    /// Mark the console's cookies `Secure` (serve it over HTTPS, e.g. behind a proxy).
+    #[arg(long, env = "SHAOBAO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// A console session ends after this many minutes without a request.
+    #[arg(long, env = "SHAOBAO_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_idle_minutes: u32,
+    /// A console session ends this many hours after sign-in, however busy.
+    #[arg(long, env = "SHAOBAO_SESSION_MAX_HOURS", value_name = "HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub session_max_hours: u32,
 }
 
 impl Default for ServeConfig {
@@ -110,6 +121,9 @@ impl Default for ServeConfig {
             org: None,
             sla_scale: 1.0,
             demo: false,
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod bodies;
 pub mod cli;
 pub mod command_routes;
+pub mod console;
 pub mod error;
 pub mod extract;
 pub mod health;

@@ -28,7 +28,10 @@ use crate::error::Error;
 use crate::metrics::{self, Metrics};
 use crate::observe::observe;
 use crate::openapi::ApiDoc;
+use crate::console::{self, ConsoleSettings, LiveFeed};
 use crate::{health, routes};
+use chrono::TimeDelta;
+use shaobao_services::accounts::{Accounts, SessionPolicy};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -41,15 +44,24 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The NATS relay's state, when `--nats-url` is set.
     pub relay: Option<RelayStatus>,
+    /// Staff accounts and console sessions.
+    pub accounts: Accounts,
+    pub console: ConsoleSettings,
+    /// Tells open console pages when the read models changed.
+    pub live: LiveFeed,
 }
 
 impl AppState {
     pub fn new(store: Store, org: Arc<Organisation>, clock: Arc<dyn Clock>) -> Self {
+        let cases = Arc::new(CaseService::new(store.clone(), org.clone(), clock.clone()));
         AppState {
-            cases: Arc::new(CaseService::new(store.clone(), org.clone(), clock.clone())),
+            cases: cases.clone(),
             tokens: TokenStore::new(store.clone()),
             metrics: Arc::new(Metrics::new()),
             relay: None,
+            accounts: Accounts::new(store.clone(), org.clone()),
+            console: ConsoleSettings::default(),
+            live: LiveFeed::new(store.clone(), cases.commits()),
             store,
             org,
             clock,
@@ -69,6 +81,7 @@ pub fn app(state: AppState) -> Router {
     router
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", openapi))
         .nest(crate::open311::BASE_PATH, crate::open311::routes())
+        .merge(console::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -142,9 +155,20 @@ impl Server {
             Ok(((listener, addr), relay)) => Ok(Server {
                 listener,
                 addr,
-                state: AppState {
-                    relay: relay.as_ref().map(Relay::status),
-                    ..AppState::new(store, Arc::new(org), clock)
+                state: {
+                    let state = AppState::new(store, Arc::new(org), clock);
+                    let policy = SessionPolicy {
+                        idle: TimeDelta::minutes(config.session_idle_minutes.into()),
+                        absolute: TimeDelta::hours(config.session_max_hours.into()),
+                    };
+                    AppState {
+                        relay: relay.as_ref().map(Relay::status),
+                        accounts: state.accounts.clone().with_policy(policy),
+                        console: ConsoleSettings {
+                            secure_cookies: config.secure_cookies,
+                        },
+                        ..state
+                    }
                 },
                 read_models: ProjectionsConfig::default(),
                 relay,

@@ -193,7 +193,7 @@ impl From<&Organisation> for OrgView {
 
 /// `王小明`, `13812341234` → `王**`, `138****1234`: the surname to address the requester by, the
 /// phone's network prefix and last four digits to recognise a repeat caller.
-fn masked(requester: Requester) -> Requester {
+pub fn masked(requester: Requester) -> Requester {
     let name = requester
         .name
         .chars()

@@ -9,8 +9,8 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use shaobao_domain::{Actor, Role};
-use shaobao_projections::models::deadlines::{self, AlertFilter, AlertItem};
+use shaobao_domain::Actor;
+use shaobao_projections::models::deadlines::{self, AlertItem};
 use shaobao_projections::models::inbox::{self, InboxItem};
 use shaobao_projections::models::queue::{self, QueueItem};
 use shaobao_projections::models::search::{self, CaseFilter, CaseSummary};
@@ -26,6 +26,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::access;
 use crate::api_error::ApiError;
 use crate::auth::Caller;
 use crate::extract::{ApiPath, ApiQuery};
@@ -91,9 +92,6 @@ fn forbidden(what: &str) -> ApiError {
     ApiError::Forbidden(format!("this token may not read {what}"))
 }
 
-fn reads_everything(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Hotline | Role::Auditor | Role::Admin)
-}
 
 /// Open cases located in the street, soonest deadline first.
 #[utoipa::path(get, path = "/streets/{street}/queue", tag = "read models",
@@ -105,7 +103,7 @@ async fn street_queue(
     ApiPath(street): ApiPath<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<QueueItem>>, ApiError> {
-    if !(reads_everything(&actor) || actor.street() == Some(street.as_str())) {
+    if !access::may_read_queue(&actor, &street) {
         return Err(forbidden("this street's queue"));
     }
     caught_up(&state, &query.min_position).await?;
@@ -123,7 +121,7 @@ async fn department_inbox(
     ApiPath(department): ApiPath<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<InboxItem>>, ApiError> {
-    if !(reads_everything(&actor) || actor.department_code() == Some(department.as_str())) {
+    if !access::may_read_inbox(&actor, &department) {
         return Err(forbidden("this department's inbox"));
     }
     caught_up(&state, &query.min_position).await?;
@@ -151,21 +149,8 @@ async fn alerts(
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<AlertQuery>,
 ) -> Result<Json<Page<AlertItem>>, ApiError> {
-    let filter = match &actor.role {
-        Role::Dispatcher { street } => AlertFilter {
-            street: Some(street.clone()),
-            department: query.department,
-        },
-        Role::Department { department } => AlertFilter {
-            street: query.street,
-            department: Some(department.clone()),
-        },
-        _ if reads_everything(&actor) => AlertFilter {
-            street: query.street,
-            department: query.department,
-        },
-        _ => return Err(forbidden("alerts")),
-    };
+    let filter = access::alert_filter(&actor, query.street, query.department)
+        .ok_or_else(|| forbidden("alerts"))?;
     caught_up(&state, &query.min_position).await?;
     let page = PageRequest {
         after: query.page,
@@ -188,9 +173,10 @@ struct StatsQuery {
 }
 
 fn may_read_statistics(actor: &Actor) -> Result<(), ApiError> {
-    match actor.role {
-        Role::Intake | Role::Volunteer { .. } | Role::System => Err(forbidden("statistics")),
-        _ => Ok(()),
+    if access::may_read_statistics(actor) {
+        Ok(())
+    } else {
+        Err(forbidden("statistics"))
     }
 }
 
@@ -296,13 +282,8 @@ async fn search_cases(
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<Page<CaseSummary>>, ApiError> {
-    let (mut street, mut department) = (query.street, query.department);
-    match &actor.role {
-        Role::Dispatcher { street: own } => street = Some(own.clone()),
-        Role::Department { department: own } => department = Some(own.clone()),
-        _ if reads_everything(&actor) => {}
-        _ => return Err(forbidden("the case list")),
-    }
+    let (street, department) = access::search_scope(&actor, query.street, query.department)
+        .ok_or_else(|| forbidden("the case list"))?;
     caught_up(&state, &query.min_position).await?;
     let filter = CaseFilter {
         street,
@@ -339,7 +320,7 @@ async fn volunteer_board(
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<VolunteerBoard>, ApiError> {
-    if matches!(actor.role, Role::Intake | Role::System) {
+    if !access::may_read_board(&actor) {
         return Err(forbidden("the volunteer board"));
     }
     caught_up(&state, &query.min_position).await?;

@@ -30,10 +30,9 @@ pub struct User {
 }
 
 impl User {
-    /// Who this person is in events: their role with its scope, id `user:<login>`.
+    /// Who this person is in events: their role with its scope, id `user:<login>`, and name.
     pub fn actor(&self) -> Actor {
-        // TODO(actor-name): append `.with_name(&self.display_name)` once `Actor::with_name` lands in domain/.
-        Actor::new(self.role.clone(), format!("user:{}", self.login))
+        Actor::new(self.role.clone(), format!("user:{}", self.login)).with_name(&self.display_name)
     }
 
     /// The role's scope code (street, department or member id), if the role has one.
@@ -51,10 +50,13 @@ pub(crate) fn check_login(login: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// The display name without surrounding blanks: 1 to 64 characters.
+/// The display name without surrounding blanks: 1 to 64 characters, no control characters.
 pub(crate) fn check_display_name(name: &str) -> Result<String, AccountError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_DISPLAY_NAME_CHARS {
+    if name.is_empty()
+        || name.chars().count() > MAX_DISPLAY_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
         return Err(AccountError::InvalidDisplayName);
     }
     Ok(name.to_string())
@@ -111,6 +113,7 @@ mod tests {
     fn display_names_are_trimmed_and_bounded() {
         assert_eq!(check_display_name("  王丽 ").unwrap(), "王丽");
         assert!(check_display_name("   ").is_err());
+        assert!(check_display_name("王\n丽").is_err());
         assert!(check_display_name(&"丽".repeat(64)).is_ok());
         assert!(check_display_name(&"丽".repeat(65)).is_err());
     }
