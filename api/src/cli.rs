@@ -14,9 +14,11 @@ mod bench;
 mod replay;
 mod simulate;
 mod token;
+mod user;
 
 pub use replay::{ReadModelConfig, ReplayConfig};
 pub use token::{CreateToken, TokenCommand};
+pub use user::UserCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +40,9 @@ pub enum Command {
     /// Manage API bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage staff accounts (people signing in to the console).
+    #[command(subcommand)]
+    User(UserCommand),
     /// Rebuild read models from position 0 (all, or one projection), with a progress bar.
     Replay(ReplayConfig),
     /// Check the hash chains and that every read model equals a fresh rebuild.
@@ -148,6 +153,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Migrate(config) => migrate(&config).await,
         Command::Token(command) => token::run(command).await,
+        Command::User(command) => user::run(command).await,
         Command::Replay(config) => replay::replay(&config).await,
         Command::Verify(config) => replay::verify_all(&config).await,
         Command::Simulate(args) => simulate::run(args).await,

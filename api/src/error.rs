@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use shaobao_services::accounts::AccountError;
 use shaobao_services::org_file::OrgFileError;
 use shaobao_services::store::StoreError;
 use shaobao_services::tokens::TokenError;
@@ -29,6 +30,13 @@ pub enum Error {
     /// in the organisation.
     #[error("{0}")]
     Token(TokenError),
+    /// A `user` command was refused: a bad login, name, password or scope (exit 2), or a login
+    /// taken or unknown (exit 1).
+    #[error("{0}")]
+    Account(AccountError),
+    /// A password could not be read from stdin.
+    #[error("cannot read the password from stdin: {0}")]
+    Stdin(std::io::Error),
     /// A rebuild or verification of the read models failed (or found differences).
     #[error("read models: {0}")]
     ReadModels(shaobao_projections::ProjectionError),
@@ -65,6 +73,12 @@ impl Error {
                 ..
             } => EXIT_CONFIG,
             Error::Simulation(err) => err.exit_code(),
+            Error::Account(
+                AccountError::InvalidLogin(_)
+                | AccountError::InvalidDisplayName
+                | AccountError::WeakPassword
+                | AccountError::Role(_),
+            ) => EXIT_CONFIG,
             _ => EXIT_RUNTIME,
         }
     }

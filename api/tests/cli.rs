@@ -428,6 +428,237 @@ fn token_create_refuses_a_scope_that_does_not_fit_with_one_line() {
     }
 }
 
+// --------------------------------------------------------------------------- staff accounts
+
+/// `shaobao user ARGS --database-url URL`, with `stdin` piped in when given.
+fn user(dir: &Path, url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = shaobao(dir);
+    cmd.arg("user")
+        .args(args)
+        .args(["--database-url", url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let Some(input) = stdin else {
+        return cmd.output().expect("run shaobao user");
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn shaobao user");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().expect("wait for shaobao user")
+}
+
+/// Signs in through the services library, as the console does.
+fn sign_in_with(
+    url: &str,
+    login: &str,
+    password: &str,
+) -> Result<shaobao_services::accounts::User, shaobao_services::accounts::SignInError> {
+    use shaobao_services::accounts::Accounts;
+    runtime().block_on(async {
+        let store = shaobao_services::store::Store::connect(url).await.unwrap();
+        let org = shaobao_services::org_file::load_org(None, 1.0).unwrap();
+        let accounts = Accounts::new(store.clone(), std::sync::Arc::new(org));
+        let signed_in = accounts.sign_in(login, password, chrono::Utc::now()).await;
+        store.close().await;
+        signed_in.map(|s| s.user)
+    })
+}
+
+const WANG_LI: &[&str] = &[
+    "create",
+    "--login",
+    "wang.li",
+    "--name",
+    "王丽",
+    "--role",
+    "dispatcher",
+    "--street",
+    "jingshan",
+];
+
+#[test]
+fn user_create_takes_the_password_from_stdin_and_it_signs_in() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let created = user(
+        dir.path(),
+        &url,
+        WANG_LI,
+        Some("a long passphrase\nignored\n"),
+    );
+    assert!(created.status.success(), "{created:?}");
+    assert!(
+        created.stdout.is_empty(),
+        "no password printed: {created:?}"
+    );
+    assert!(
+        text(&created.stderr).contains("created wang.li (dispatcher jingshan)"),
+        "{created:?}"
+    );
+    let signed_in = sign_in_with(&url, "wang.li", "a long passphrase").expect("sign in");
+    assert_eq!(signed_in.display_name, "王丽");
+    assert_eq!(signed_in.actor().id, "user:wang.li");
+    assert!(sign_in_with(&url, "wang.li", "ignored").is_err());
+
+    let again = user(dir.path(), &url, WANG_LI, Some("another passphrase\n"));
+    let line = the_one_line(&again);
+    assert_eq!(again.status.code(), Some(1), "{line}");
+    assert!(line.contains("login \"wang.li\" is taken"), "{line}");
+}
+
+#[test]
+fn user_create_without_stdin_prints_a_generated_password_once() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let created = user(dir.path(), &url, WANG_LI, None);
+    assert!(created.status.success(), "{created:?}");
+    let stdout = text(&created.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "only the password on stdout: {stdout:?}");
+    let password = lines[0];
+    assert_eq!(password.chars().count(), 16, "{password}");
+    assert!(
+        text(&created.stderr).contains("not shown again"),
+        "{created:?}"
+    );
+    sign_in_with(&url, "wang.li", password).expect("sign in with the generated password");
+    // An empty stdin also means "generate one".
+    let args = [
+        "create", "--login", "zhao", "--name", "Zhao", "--role", "auditor",
+    ];
+    let other = user(dir.path(), &url, &args, Some(""));
+    assert!(other.status.success(), "{other:?}");
+    assert_ne!(text(&other.stdout).trim(), password);
+
+    let listed = user(dir.path(), &url, &["list"], None);
+    assert!(listed.status.success(), "{listed:?}");
+    let table = text(&listed.stdout);
+    assert!(!table.contains(password), "{table}");
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        ["login", "name", "role", "scope", "created", "disabled"]
+    );
+    assert_eq!(rows.len(), 3, "{table}");
+    assert_eq!(rows[1][..4], ["wang.li", "王丽", "dispatcher", "jingshan"]);
+    assert_eq!(rows[2][..4], ["zhao", "Zhao", "auditor", "-"]);
+    assert_eq!(rows[1].last(), Some(&"no"));
+}
+
+#[test]
+fn user_create_refuses_bad_input_with_one_line_and_exit_2() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let base = |login: &str, role: &[&str]| {
+        let mut args = vec!["create", "--login", login, "--name", "王丽"];
+        args.extend_from_slice(role);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    for (args, stdin, expected) in [
+        (
+            base("wang.li", &["--role", "wizard"]),
+            None,
+            "invalid value 'wizard'",
+        ),
+        (
+            base("wang.li", &["--role", "dispatcher"]),
+            None,
+            "a dispatcher account needs --street",
+        ),
+        (
+            base("wang.li", &["--role", "dispatcher", "--street", "atlantis"]),
+            None,
+            "--street \"atlantis\" is not in the organisation",
+        ),
+        (
+            base("wang.li", &["--role", "auditor", "--street", "jingshan"]),
+            None,
+            "an auditor account takes no --street",
+        ),
+        (
+            base("Wang Li", &["--role", "auditor"]),
+            None,
+            "login \"Wang Li\" must be",
+        ),
+        (
+            base("wang.li", &["--role", "auditor"]),
+            Some("short\n"),
+            "at least 10 characters",
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = user(dir.path(), &url, &args, stdin);
+        let line = the_one_line(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {line}");
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing printed");
+    }
+    let listed = user(dir.path(), &url, &["list"], None);
+    assert_eq!(text(&listed.stdout).lines().count(), 1, "{listed:?}");
+}
+
+#[test]
+fn user_disable_and_reset_password() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let created = user(dir.path(), &url, WANG_LI, Some("a long passphrase\n"));
+    assert!(created.status.success(), "{created:?}");
+
+    let reset = user(dir.path(), &url, &["reset-password", "wang.li"], None);
+    assert!(reset.status.success(), "{reset:?}");
+    let password = text(&reset.stdout).trim().to_string();
+    assert_eq!(password.chars().count(), 16, "{reset:?}");
+    assert!(sign_in_with(&url, "wang.li", "a long passphrase").is_err());
+    sign_in_with(&url, "wang.li", &password).expect("sign in with the new password");
+
+    let disabled = user(dir.path(), &url, &["disable", "wang.li"], None);
+    assert!(disabled.status.success(), "{disabled:?}");
+    assert!(
+        text(&disabled.stderr).contains("disabled wang.li"),
+        "{disabled:?}"
+    );
+    let refused = sign_in_with(&url, "wang.li", &password);
+    assert!(
+        matches!(
+            refused,
+            Err(shaobao_services::accounts::SignInError::Disabled)
+        ),
+        "{refused:?}"
+    );
+    let listed = user(dir.path(), &url, &["list"], None);
+    let table = text(&listed.stdout);
+    let row = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        row.starts_with("wang.li") && row.ends_with("yes"),
+        "{table}"
+    );
+
+    for command in ["disable", "reset-password"] {
+        let output = user(
+            dir.path(),
+            &url,
+            &[command, "nobody"],
+            Some("a long passphrase\n"),
+        );
+        let line = the_one_line(&output);
+        assert_eq!(output.status.code(), Some(1), "{command}: {line}");
+        assert!(
+            line.contains("no staff account with login \"nobody\""),
+            "{line}"
+        );
+    }
+}
+
 // ------------------------------------------------------------------------------- failures
 
 #[test]

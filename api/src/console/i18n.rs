@@ -57,6 +57,11 @@ impl Lang {
         }
     }
 
+    /// Whether the table has `key`.
+    pub fn has(self, key: &str) -> bool {
+        TABLE.contains_key(key)
+    }
+
     /// The label of a domain value (`state`, `signed` → 已签收): its serialized name looked up
     /// under `group`, falling back to the serialized name.
     pub fn value<T: Serialize>(self, group: &str, value: &T) -> String {
@@ -195,6 +200,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("field.departments", "召集部门（主办/协办）", "Departments (lead/assist)"),
     ("field.ratings", "考核评价", "Ratings"),
     ("field.choose", "请选择", "Choose"),
+    ("field.task_kind", "任务类型", "Task kind"),
+    ("field.whistle_kind", "哨令类型", "Whistle kind"),
+    ("field.contact", "联系方式", "Contact channel"),
+    ("field.return_reason", "退单原因", "Return reason"),
+    ("field.park_reason", "挂账原因", "Park reason"),
     ("field.none", "不召集", "Not summoned"),
     ("yes", "是", "Yes"),
     ("no", "否", "No"),

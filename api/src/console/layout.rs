@@ -6,7 +6,10 @@ use chrono_tz::Asia::Shanghai;
 use maud::{html, Markup, DOCTYPE};
 use shaobao_domain::Role;
 
+use shaobao_domain::org::Organisation;
+
 use super::assets;
+use super::names;
 use super::i18n::Lang;
 use super::session::Person;
 
@@ -29,7 +32,7 @@ fn head(title: &str, lang: Lang) -> Markup {
 }
 
 /// A page for a signed-in person.
-pub fn page(person: &Person, title: &str, body: Markup) -> Markup {
+pub fn page(person: &Person, org: &Organisation, title: &str, body: Markup) -> Markup {
     let lang = person.lang;
     html! {
         (DOCTYPE)
@@ -42,7 +45,7 @@ pub fn page(person: &Person, title: &str, body: Markup) -> Markup {
                         a href=(href) { (lang.t(key)) }
                     } }
                     span.who {
-                        (scope_label(lang, &person.user.role)) " · " (person.user.display_name)
+                        (scope_label(lang, org, &person.user.role)) " · " (person.user.display_name)
                     }
                     a.lang href={ "/lang/" (lang.other().short()) } { (lang.t("nav.lang")) }
                     form.logout method="post" action="/logout" data-action="logout" {
@@ -104,16 +107,14 @@ fn nav_links(role: &Role) -> Vec<(String, &'static str)> {
     }
 }
 
-/// `街道指挥中心 jingshan`: the role and its scope as a person reads it.
-pub fn scope_label(lang: Lang, role: &Role) -> String {
-    let scope = match role {
-        Role::Dispatcher { street } => street.as_str(),
-        Role::Department { department } => department.as_str(),
-        Role::Volunteer { member } => member.as_str(),
-        _ => "",
-    };
-    let name = lang.t(&format!("role.{}", role.name()));
-    if scope.is_empty() { name } else { format!("{name} {scope}") }
+/// `景山街道`, `区城管执法局`, `志愿者 gw-7`, `12345中心`: whom a person speaks for.
+pub fn scope_label(lang: Lang, org: &Organisation, role: &Role) -> String {
+    match role {
+        Role::Dispatcher { street } => names::street(org, street),
+        Role::Department { department } => names::department(org, department),
+        Role::Volunteer { member } => format!("{} {member}", lang.t("role.volunteer")),
+        other => lang.t(&format!("role.{}", other.name())),
+    }
 }
 
 /// `2026-03-02 10:00` in Beijing time.

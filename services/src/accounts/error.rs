@@ -12,8 +12,8 @@ pub enum AccountError {
     /// The login is empty, longer than 64 characters or has characters outside `[a-z0-9._-]`.
     #[error("login {0:?} must be 1 to 64 characters of a-z, 0-9, '.', '_' and '-'")]
     InvalidLogin(String),
-    /// The display name is blank or longer than 64 characters.
-    #[error("the display name must be 1 to 64 characters and not blank")]
+    /// The display name is blank, longer than 64 characters or has control characters.
+    #[error("the display name must be 1 to 64 characters, not blank, without control characters")]
     InvalidDisplayName,
     /// The password is shorter than [`MIN_PASSWORD_CHARS`].
     #[error("the password must be at least {MIN_PASSWORD_CHARS} characters")]

@@ -24,7 +24,7 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
             div #alert-rows hx-get="/alerts/rows" hx-trigger="sse:change" hx-swap="innerHTML" { (rows) }
         }
     };
-    Ok(layout::page(&person, &lang.t("alerts.title"), body))
+    Ok(layout::page(&person, &state.org, &lang.t("alerts.title"), body))
 }
 
 pub async fn rows(State(state): State<AppState>, person: Person) -> Result<Markup, ConsoleError> {

@@ -44,5 +44,5 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
             } } }
         }
     };
-    Ok(layout::page(&person, &lang.t("board.title"), body))
+    Ok(layout::page(&person, &state.org, &lang.t("board.title"), body))
 }

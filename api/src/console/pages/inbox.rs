@@ -31,7 +31,7 @@ pub async fn page(
             div #inbox-rows hx-get={ "/inbox/" (department) "/rows" } hx-trigger="sse:change" hx-swap="innerHTML" { (rows) }
         }
     };
-    Ok(layout::page(&person, &title, body))
+    Ok(layout::page(&person, &state.org, &title, body))
 }
 
 pub async fn rows(

@@ -103,7 +103,7 @@ fn render(state: &AppState, person: &Person, kept: &FormFields, error: Option<&F
             button.primary type="submit" { (lang.t("intake.submit")) }
         }
     };
-    layout::page(person, &lang.t("intake.title"), body)
+    layout::page(person, &state.org, &lang.t("intake.title"), body)
 }
 
 struct Field<'a> {

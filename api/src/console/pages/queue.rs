@@ -75,7 +75,7 @@ pub async fn page(
                 hx-trigger="sse:change" hx-swap="innerHTML" { (rows) }
         }
     };
-    Ok(layout::page(&person, &title, body))
+    Ok(layout::page(&person, &state.org, &title, body))
 }
 
 /// The counts and the table alone, for the live refresh.

@@ -103,5 +103,5 @@ pub async fn page(
             }
         }
     };
-    Ok(layout::page(&person, &lang.t("search.title"), body))
+    Ok(layout::page(&person, &state.org, &lang.t("search.title"), body))
 }

@@ -111,16 +111,23 @@ impl Fields<'_> {
             (self.error(name)) } }
     }
 
-    /// A choice among domain values labelled from `group`; optional ones start empty.
+    /// A choice among domain values labelled from `group`; optional ones start empty. Its label
+    /// is the group's (`field.task_kind`) where the field's name is shared (`kind`).
     fn choice(&self, name: &str, group: &str, values: &[&str], required: bool) -> Markup {
         let options: Vec<(String, String)> =
             values.iter().map(|v| (v.to_string(), self.lang().t(&format!("{group}.{v}")))).collect();
-        self.select(name, &options, required)
+        let group_label = format!("field.{group}");
+        let label = if self.lang().has(&group_label) { self.lang().t(&group_label) } else { self.label(name) };
+        self.labelled_select(name, &label, &options, required)
     }
 
     fn select(&self, name: &str, options: &[(String, String)], required: bool) -> Markup {
+        self.labelled_select(name, &self.label(name), options, required)
+    }
+
+    fn labelled_select(&self, name: &str, label: &str, options: &[(String, String)], required: bool) -> Markup {
         let kept = self.kept(name);
-        html! { label { span { (self.label(name)) }
+        html! { label { span { (label) }
             select name=(name) required[required] {
                 @if !required || kept.is_none() { option value="" { (self.lang().t("field.choose")) } }
                 @for (value, text) in options { option value=(value) selected[kept == Some(value.as_str())] { (text) } }

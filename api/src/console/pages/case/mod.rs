@@ -198,5 +198,5 @@ async fn render(
             }
         }
     };
-    Ok(layout::page(person, &title, body))
+    Ok(layout::page(person, &state.org, &title, body))
 }

@@ -40,7 +40,12 @@ fn event_time(event: &LoggedEvent) -> String {
 
 /// `景山街道 王芳`: the unit the actor spoke for and, for people, their name.
 fn who(lang: Lang, org: &Organisation, metadata: &Value) -> String {
-    let actor = metadata.get("actor").cloned().unwrap_or(Value::Null);
+    // Metadata values are strings (cqrs-es); the actor is a JSON object written into one.
+    let actor = match metadata.get("actor") {
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Some(other) => other.clone(),
+        None => Value::Null,
+    };
     let text = |key: &str| actor.get(key).and_then(Value::as_str).map(str::to_string);
     let role = text("role").unwrap_or_default();
     let unit = match role.as_str() {
