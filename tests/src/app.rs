@@ -17,7 +17,8 @@ use reqwest::Method;
 use serde_json::Value;
 use shaobao_api::{AppState, ServeConfig, Server};
 use shaobao_domain::Role;
-use shaobao_services::clock::ManualClock;
+use shaobao_services::accounts::{Accounts, NewUser, User};
+use shaobao_services::clock::{Clock, ManualClock};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -172,6 +173,27 @@ impl TestApp {
     /// A new token for `role`, created through the server's token store.
     pub async fn token(&self, role: Role) -> String {
         issue(&self.state, role).await
+    }
+
+    /// A staff account for the console (DESIGN §1 "People and machines"), created through the
+    /// server's account store; `password` must be at least 10 characters.
+    pub async fn create_user(
+        &self,
+        login: &str,
+        display_name: &str,
+        role: Role,
+        password: &str,
+    ) -> User {
+        let accounts = Accounts::new(self.state.store.clone(), self.state.org.clone());
+        let new = NewUser {
+            login: login.into(),
+            display_name: display_name.into(),
+            role,
+        };
+        accounts
+            .create(new, password, self.clock.now())
+            .await
+            .unwrap_or_else(|err| panic!("create user {login}: {err}"))
     }
 
     /// `POST path` with a JSON body and a bearer token (`""`: no Authorization header).

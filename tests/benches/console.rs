@@ -1,0 +1,5 @@
+//! Console page latency (placeholder until the console lands).
+
+fn main() {
+    println!("console bench: not yet written");
+}
