@@ -1,5 +1,564 @@
-//! Console page latency (placeholder until the console lands).
+//! Console page latency on a busy district, beside the JSON API answering the same question, and
+//! how soon a command shows on an open page's live stream:
+//! `cargo bench -p shaobao-tests --bench console [-- [sqlite|postgres] [REQUESTS] [CASES]]`
+//! (default SQLite, 200 requests per route, 100,000 open cases of which a tenth are in one
+//! street, plus one case with 200 events).
+//!
+//! The store is seeded straight into the event table (valid, hash-chained case streams; the
+//! command path would take far too long), then the real server starts, builds its read models and
+//! serves. Timings are loopback round trips of a keep-alive client, taken alternately for a page
+//! and its JSON baseline so both see the same disk, caches and machine load.
 
-fn main() {
-    println!("console bench: not yet written");
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use serde_json::{json, Value};
+use shaobao_api::{ServeConfig, Server};
+use shaobao_domain::case::{
+    CaseKind, Channel, ContactChannel, Dispatcher, Location, Requester, Unit,
+};
+use shaobao_domain::sla::Urgency;
+use shaobao_domain::CaseEvent;
+use shaobao_services::accounts::{Accounts, NewUser};
+use shaobao_services::clock::ManualClock;
+use shaobao_services::store::chain::{hash, Link, GENESIS};
+use shaobao_services::store::Store;
+use shaobao_tests::app::dispatcher;
+use shaobao_tests::databases::{Backend, TestStore};
+use tokio::sync::oneshot;
+
+const STREET: &str = "jingshan";
+const OTHER_STREETS: [&str; 4] = ["donghuamen", "jiaodaokou", "andingmen", "qianmen"];
+const COMMUNITIES: [&str; 3] = [
+    "jingshan-jixiang",
+    "jingshan-huanghuamen",
+    "jingshan-zhonggu",
+];
+const CATEGORIES: [(&str, &str); 4] = [
+    ("noise", "eco_env"),
+    ("street_vending", "urban_management"),
+    ("house_leak", "housing"),
+    ("garbage_collection", "city_admin"),
+];
+const URGENCIES: [Urgency; 4] = [
+    Urgency::Ordinary,
+    Urgency::Utility,
+    Urgency::Complex,
+    Urgency::Emergency,
+];
+const BIG_CASE_EVENTS: usize = 200;
+/// Commands whose visibility on the live stream is timed.
+const LIVE_SAMPLES: usize = 50;
+const PASSWORD: &str = "bench-password-42";
+
+/// The server's (manual) clock: every seeded deadline lies weeks after it, so the deadline
+/// service stays quiet during the measurement.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap()
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let backend = match args.first().map(String::as_str) {
+        Some("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    };
+    let requests: usize = args.get(1).map_or(200, |a| a.parse().expect("REQUESTS"));
+    let district: u64 = args.get(2).map_or(100_000, |a| a.parse().expect("CASES"));
+    let in_street = district / 10;
+
+    let store = TestStore::fresh(backend).await.expect("a store");
+    let started = Instant::now();
+    let (events, big_case) = seed(&store.store, district, in_street).await;
+    eprintln!(
+        "seeded {district} open cases ({in_street} in {STREET}) and one of {BIG_CASE_EVENTS} \
+         events: {events} events in {:.1?} ({backend:?})",
+        started.elapsed()
+    );
+
+    let started = Instant::now();
+    let config = ServeConfig {
+        database_url: store.url.clone(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..ServeConfig::default()
+    };
+    let clock = Arc::new(ManualClock::new(now()));
+    let server = Server::start_with_clock(&config, clock)
+        .await
+        .expect("server starts");
+    let base = format!("http://{}", server.local_addr());
+    let state = server.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let served = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        server.run(shutdown).await.expect("server runs");
+    });
+    eprintln!("read models built, serving in {:.1?}", started.elapsed());
+
+    let accounts = Accounts::new(state.store.clone(), state.org.clone());
+    let person = NewUser {
+        login: "bench.dispatch".into(),
+        display_name: "王调度".into(),
+        role: dispatcher(STREET),
+    };
+    accounts
+        .create(person, PASSWORD, now())
+        .await
+        .expect("user");
+    let token = state
+        .tokens
+        .create(dispatcher(STREET), &state.org, Utc::now())
+        .await
+        .expect("token")
+        .token;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let cookie = sign_in(&client, &base, "bench.dispatch").await;
+    let page = |path: String| Get {
+        path,
+        auth: Auth::Cookie(cookie.clone()),
+    };
+    let api = |path: String| Get {
+        path,
+        auth: Auth::Bearer(token.clone()),
+    };
+
+    // Settled read models: the queue shows the street's cases before anything is timed.
+    let first = get(&client, &base, &page(format!("/queue/{STREET}"))).await;
+    let rows = first.matches("data-case-id=").count();
+    assert!(rows >= 50, "the queue page shows {rows} rows, not 50");
+    let json_queue = get(&client, &base, &api(queue_api())).await;
+    let items: Value = serde_json::from_str(&json_queue).expect("queue JSON");
+    assert_eq!(items["items"].as_array().map(Vec::len), Some(50));
+
+    println!(
+        "console bench ({backend:?}): {district} open cases, {in_street} in {STREET}; \
+         {requests} requests per route, alternating; loopback round trips in ms"
+    );
+    println!("{:<44} {:>8} {:>8} {:>8}", "", "p50", "p95", "max");
+    println!("queue: GET /queue/{STREET} against GET {}", queue_api());
+    println!("case: GET /cases/{{id}} against GET /api/v1/cases/{{id}}/events ({big_case})");
+    let pairs = [
+        (
+            page(format!("/queue/{STREET}")),
+            api(queue_api()),
+            "queue, first 50",
+        ),
+        (
+            page(format!("/cases/{big_case}")),
+            api(format!("/api/v1/cases/{big_case}/events")),
+            "case of 200 events",
+        ),
+    ];
+    for (console, baseline, what) in &pairs {
+        for _ in 0..10 {
+            get(&client, &base, console).await;
+            get(&client, &base, baseline).await;
+        }
+        let (mut console_ms, mut baseline_ms) = (Vec::new(), Vec::new());
+        for _ in 0..requests {
+            console_ms.push(timed(&client, &base, console).await);
+            baseline_ms.push(timed(&client, &base, baseline).await);
+        }
+        report(&format!("{what}: page"), &mut console_ms);
+        report(&format!("{what}: JSON baseline"), &mut baseline_ms);
+        println!(
+            "  ratio page/baseline at p50: {:.2}",
+            percentile(&console_ms, 0.5) / percentile(&baseline_ms, 0.5)
+        );
+    }
+
+    live_delay(&client, &base, &cookie, &token).await;
+    println!(
+        "load average after the run: {:?}",
+        shaobao_projections::bench::load_average()
+    );
+
+    let _ = stop.send(());
+    served.await.expect("server task");
+}
+
+fn queue_api() -> String {
+    format!("/api/v1/streets/{STREET}/queue?limit=50")
+}
+
+/// A command per sample (a new case in the street, through the API), timed from sending it until
+/// the open page's `/live` stream announces it; the command's own round trip is the baseline.
+async fn live_delay(client: &reqwest::Client, base: &str, cookie: &str, token: &str) {
+    let mut stream = client
+        .get(format!("{base}/live"))
+        .header("cookie", cookie)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .expect("GET /live");
+    assert_eq!(stream.status(), 200, "the live stream");
+    let mut buffer = String::new();
+    let (mut command_ms, mut visible_ms) = (Vec::new(), Vec::new());
+    for n in 0..LIVE_SAMPLES {
+        let body = json!({
+            "channel": "hotline",
+            "kind": "complaint",
+            "category": "noise",
+            "description": format!("实时延迟样本 {n}"),
+            "location": {"street": STREET, "community": COMMUNITIES[n % 3]},
+            "requester": {"name": "李四", "phone": "13900001111"},
+        });
+        let started = Instant::now();
+        let opened = client
+            .post(format!("{base}/api/v1/cases"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST /api/v1/cases");
+        assert_eq!(opened.status(), 201);
+        let answer: Value = opened.json().await.expect("JSON");
+        command_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        let id = answer["case_id"].as_str().expect("case_id").to_string();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(at) = buffer.find(&id) {
+                // Everything up to the end of that event has been seen.
+                let end = buffer[at..].find("\n\n").map_or(buffer.len(), |e| at + e);
+                buffer.drain(..end);
+                break;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, stream.chunk()).await {
+                Ok(Ok(Some(chunk))) => buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(Ok(None)) => panic!("the live stream ended"),
+                Ok(Err(err)) => panic!("the live stream failed: {err}"),
+                Err(_) => panic!("case {id} never appeared on the live stream"),
+            }
+        }
+        visible_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        // Apart, so each sample is its own `change` (the stream coalesces 150 ms).
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    report("command alone (POST /api/v1/cases)", &mut command_ms);
+    report("command until its `change` on /live", &mut visible_ms);
+}
+
+fn report(what: &str, samples: &mut [f64]) {
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "{what:<44} {:>8.2} {:>8.2} {:>8.2}",
+        percentile(samples, 0.5),
+        percentile(samples, 0.95),
+        samples.last().copied().unwrap_or_default()
+    );
+}
+
+/// Of sorted samples.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let mut sorted = sorted.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted.get(at).copied().unwrap_or_default()
+}
+
+enum Auth {
+    Cookie(String),
+    Bearer(String),
+}
+
+struct Get {
+    path: String,
+    auth: Auth,
+}
+
+async fn get(client: &reqwest::Client, base: &str, request: &Get) -> String {
+    let mut builder = client.get(format!("{base}{}", request.path));
+    builder = match &request.auth {
+        Auth::Cookie(cookie) => builder.header("cookie", cookie),
+        Auth::Bearer(token) => builder.bearer_auth(token),
+    };
+    let response = builder.send().await.expect("GET");
+    let status = response.status();
+    let body = response.text().await.expect("body");
+    assert_eq!(status, 200, "GET {}: {body:.300}", request.path);
+    body
+}
+
+async fn timed(client: &reqwest::Client, base: &str, request: &Get) -> f64 {
+    let started = Instant::now();
+    get(client, base, request).await;
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Signs in through the login form (its double-submit cookie and token); returns the `Cookie`
+/// header of the session.
+async fn sign_in(client: &reqwest::Client, base: &str, login: &str) -> String {
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let cookies: Vec<String> = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .collect();
+    let html = page.text().await.expect("login page");
+    let at = html.find("name=\"csrf_token\"").expect("csrf_token");
+    let token = html[at..]
+        .split("value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("csrf_token value")
+        .to_string();
+    let signed_in = client
+        .post(format!("{base}/login"))
+        .header("cookie", cookies.join("; "))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", login),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("POST /login");
+    assert_eq!(signed_in.status(), 303, "sign-in");
+    signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sb_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("sb_session")
+        .to_string()
+}
+
+/// One stored event row: aggregate id, sequence, type, payload, metadata.
+type EventRow = (String, i64, String, String, String);
+
+/// Writes `district` open cases (`in_street` of them in [`STREET`]) and one case of
+/// [`BIG_CASE_EVENTS`] events; returns the number of events and the big case's id.
+async fn seed(store: &Store, district: u64, in_street: u64) -> (u64, String) {
+    let mut written = 0u64;
+    let mut batch: Vec<EventRow> = Vec::new();
+    for n in 0..district {
+        batch.extend(stream_rows(&case_id(n), &open_case(n, in_street), n));
+        if batch.len() >= 5_000 {
+            written += batch.len() as u64;
+            insert(store, std::mem::take(&mut batch)).await;
+        }
+    }
+    let big = case_id(u64::MAX);
+    batch.extend(stream_rows(&big, &big_case(), u64::MAX));
+    written += batch.len() as u64;
+    insert(store, batch).await;
+    (written, big)
+}
+
+fn case_id(n: u64) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("console-bench-{n}").as_bytes(),
+    )
+    .to_string()
+}
+
+/// An open case: dispatched to the category's department, then (by `n`) signed and contacted.
+fn open_case(n: u64, in_street: u64) -> Vec<CaseEvent> {
+    let at = Utc.with_ymd_and_hms(2026, 2, 28, 0, 0, 0).unwrap() + TimeDelta::seconds(n as i64);
+    let (category, department) = CATEGORIES[(n % 4) as usize];
+    let street = if n < in_street {
+        STREET
+    } else {
+        OTHER_STREETS[(n % 4) as usize]
+    };
+    let mut location = Location::street(street);
+    if street == STREET {
+        location.community = Some(COMMUNITIES[(n % 3) as usize].into());
+        location.address = Some(format!("景山前街{}号", n % 200 + 1));
+    }
+    let mut events = vec![
+        CaseEvent::CaseOpened {
+            channel: Channel::Hotline,
+            kind: CaseKind::Complaint,
+            category: category.into(),
+            urgency: URGENCIES[(n % 4) as usize],
+            description: format!("压测诉求 {n}：{category}"),
+            location,
+            requester: Some(Requester {
+                name: "王小明".into(),
+                phone: "13812341234".into(),
+            }),
+            source: None,
+            at,
+        },
+        dispatched(Unit::Department(department.into()), at),
+    ];
+    if n % 3 >= 1 {
+        events.push(CaseEvent::CaseSigned {
+            at: at + TimeDelta::minutes(10),
+            on_time: true,
+        });
+    }
+    if n % 3 == 2 {
+        events.push(CaseEvent::RequesterContacted {
+            channel: ContactChannel::Phone,
+            note: None,
+            at: at + TimeDelta::minutes(30),
+            on_time: true,
+        });
+    }
+    events
+}
+
+/// Deadlines weeks after [`now`]: nothing breaches or approaches while the bench runs.
+fn dispatched(unit: Unit, at: DateTime<Utc>) -> CaseEvent {
+    CaseEvent::CaseDispatched {
+        unit,
+        co_units: vec![],
+        dispatched_by: Dispatcher::Hotline,
+        at: at + TimeDelta::minutes(1),
+        sign_by: at + TimeDelta::days(40),
+        contact_by: at + TimeDelta::days(41),
+        resolve_by: at + TimeDelta::days(60),
+        return_until: at + TimeDelta::days(42),
+    }
+}
+
+/// A case handled by the street itself with a long history of progress notes.
+fn big_case() -> Vec<CaseEvent> {
+    let at = Utc.with_ymd_and_hms(2026, 2, 27, 0, 0, 0).unwrap();
+    let mut location = Location::street(STREET);
+    location.community = Some(COMMUNITIES[0].into());
+    location.address = Some("吉祥胡同 12 号".into());
+    let mut events = vec![
+        CaseEvent::CaseOpened {
+            channel: Channel::Hotline,
+            kind: CaseKind::Complaint,
+            category: "noise".into(),
+            urgency: Urgency::Ordinary,
+            description: "长期噪声扰民，反复处置".into(),
+            location,
+            requester: Some(Requester {
+                name: "王小明".into(),
+                phone: "13812341234".into(),
+            }),
+            source: None,
+            at,
+        },
+        dispatched(Unit::Street(STREET.into()), at),
+        CaseEvent::CaseSigned {
+            at: at + TimeDelta::minutes(5),
+            on_time: true,
+        },
+    ];
+    for i in events.len()..BIG_CASE_EVENTS {
+        events.push(CaseEvent::ProgressRecorded {
+            note: format!("第 {i} 次回访现场，噪声仍在，已与商户沟通并记录"),
+            evidence: vec![format!("photo-{i}.jpg")],
+            at: at + TimeDelta::minutes(10 + i as i64),
+        });
+    }
+    events
+}
+
+/// The rows of one case stream, hash-chained, acted on by a street dispatcher.
+fn stream_rows(id: &str, events: &[CaseEvent], n: u64) -> Vec<EventRow> {
+    let actor =
+        json!({"role": "dispatcher", "street": STREET, "id": "user:bench", "name": "王调度"})
+            .to_string();
+    let mut previous = GENESIS.to_string();
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, event)| {
+            let sequence = i as i64 + 1;
+            let event_type = event.name().to_string();
+            let payload = serde_json::to_value(event).expect("events serialize");
+            let mut metadata = json!({
+                "command_id": format!("bench:{id}:{sequence}"),
+                "correlation_id": format!("bench-{n}"),
+                "actor": actor,
+                "time": event.at().to_rfc3339(),
+                "request_hash": "bench",
+            });
+            let link = Link {
+                aggregate_type: "case",
+                aggregate_id: id,
+                sequence,
+                event_type: &event_type,
+                event_version: "1",
+                payload: &payload,
+                metadata: &metadata,
+            };
+            previous = hash(&previous, &link);
+            metadata["hash"] = Value::String(previous.clone());
+            (
+                id.to_string(),
+                sequence,
+                event_type,
+                payload.to_string(),
+                metadata.to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn insert(store: &Store, rows: Vec<EventRow>) {
+    const COLUMNS: &str =
+        "aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata";
+    match store {
+        Store::Postgres(pool) => {
+            let (mut ids, mut sequences, mut types) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut payloads, mut metadata) = (Vec::new(), Vec::new());
+            for (id, sequence, event_type, payload, meta) in rows {
+                ids.push(id);
+                sequences.push(sequence);
+                types.push(event_type);
+                payloads.push(payload);
+                metadata.push(meta);
+            }
+            let sql = format!(
+                "INSERT INTO events ({COLUMNS}) SELECT 'case', id, seq, ty, '1', p::json, m::json \
+                 FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) \
+                 AS r(id, seq, ty, p, m)"
+            );
+            sqlx::query(&sql)
+                .bind(ids)
+                .bind(sequences)
+                .bind(types)
+                .bind(payloads)
+                .bind(metadata)
+                .execute(pool)
+                .await
+                .expect("insert events");
+        }
+        Store::Sqlite(pool) => {
+            let mut tx = pool.begin().await.expect("begin");
+            for chunk in rows.chunks(1_000) {
+                let values = vec!["('case', ?, ?, ?, '1', ?, ?)"; chunk.len()].join(", ");
+                let sql = format!("INSERT INTO events ({COLUMNS}) VALUES {values}");
+                let mut query = sqlx::query(&sql);
+                for (id, sequence, event_type, payload, metadata) in chunk {
+                    query = query
+                        .bind(id)
+                        .bind(sequence)
+                        .bind(event_type)
+                        .bind(payload)
+                        .bind(metadata);
+                }
+                query.execute(&mut *tx).await.expect("insert events");
+            }
+            tx.commit().await.expect("commit");
+        }
+    }
 }

@@ -1,8 +1,6 @@
 //! The cast and the common steps: a server on SQLite, a ChromeDriver, and staff accounts for the
 //! people who sign in.
 
-use std::time::Duration;
-
 use shaobao_domain::Role;
 use shaobao_tests::app::{department, dispatcher, spawn_app, volunteer, TestApp, DEPARTMENT};
 use shaobao_tests::app::{MEMBER, STREET};
