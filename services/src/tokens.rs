@@ -47,15 +47,25 @@ impl TokenError {
             TokenError::UnknownRole(role) => {
                 format!("unknown role {role:?}: expected one of {ISSUABLE_ROLES}")
             }
-            TokenError::MissingScope { role, scope } => format!("a {role} {what} needs --{scope}"),
+            TokenError::MissingScope { role, scope } => {
+                format!("{} {role} {what} needs --{scope}", article(role))
+            }
             TokenError::UnexpectedScope { role, scope } => {
-                format!("a {role} {what} takes no --{scope}")
+                format!("{} {role} {what} takes no --{scope}", article(role))
             }
             TokenError::UnknownScope { scope, code } => {
                 format!("--{scope} {code:?} is not in the organisation")
             }
             TokenError::Store(err) => err.to_string(),
         }
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

@@ -77,6 +77,7 @@ pub async fn accounts_are_created_listed_and_validated(t: TestStore) {
     assert_eq!(created.scope(), Some("jingshan"));
     assert!(!created.disabled);
     assert_eq!(created.actor().id, "user:wang.li");
+    assert_eq!(created.actor().name.as_deref(), Some("王丽"));
     assert_eq!(created.actor().role, created.role);
     let auditor = NewUser {
         login: "audit-1".into(),
@@ -91,7 +92,9 @@ pub async fn accounts_are_created_listed_and_validated(t: TestStore) {
     assert_eq!(listed[0].display_name, "Zhao");
     assert_eq!(listed[1], created);
 
-    let duplicate = accounts.create(dispatcher("wang.li"), PASSWORD, at(2)).await;
+    let duplicate = accounts
+        .create(dispatcher("wang.li"), PASSWORD, at(2))
+        .await;
     assert!(
         matches!(&duplicate, Err(AccountError::LoginTaken(l)) if l == "wang.li"),
         "{duplicate:?}"
@@ -140,16 +143,26 @@ pub async fn accounts_are_created_listed_and_validated(t: TestStore) {
             "{new:?}: {refused:?}"
         );
     }
-    assert_eq!(accounts.list().await.unwrap().len(), 2, "nothing else stored");
+    assert_eq!(
+        accounts.list().await.unwrap().len(),
+        2,
+        "nothing else stored"
+    );
 }
 
 pub async fn sign_in_takes_the_right_password_only(t: TestStore) {
     let accounts = accounts(&t);
     create(&accounts, "wang.li").await;
     let wrong = accounts.sign_in("wang.li", "not the password", at(1)).await;
-    assert!(matches!(wrong, Err(SignInError::WrongCredentials)), "{wrong:?}");
+    assert!(
+        matches!(wrong, Err(SignInError::WrongCredentials)),
+        "{wrong:?}"
+    );
     let unknown = accounts.sign_in("nobody", PASSWORD, at(1)).await;
-    assert!(matches!(unknown, Err(SignInError::WrongCredentials)), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(SignInError::WrongCredentials)),
+        "{unknown:?}"
+    );
 
     let signed_in = sign_in(&accounts, " Wang.Li ", 2).await;
     assert_eq!(signed_in.user.login, "wang.li");
@@ -166,12 +179,23 @@ pub async fn sign_in_takes_the_right_password_only(t: TestStore) {
     assert_ne!(other.session, signed_in.session);
     assert_ne!(other.csrf_token, signed_in.csrf_token);
 
-    for forged in ["", "abc", &"0".repeat(64), &signed_in.session.to_uppercase()] {
-        assert!(accounts.session(forged, at(3)).await.unwrap().is_none(), "{forged}");
+    for forged in [
+        "",
+        "abc",
+        &"0".repeat(64),
+        &signed_in.session.to_uppercase(),
+    ] {
+        assert!(
+            accounts.session(forged, at(3)).await.unwrap().is_none(),
+            "{forged}"
+        );
     }
     accounts.sign_out(&signed_in.session, at(4)).await.unwrap();
     assert!(!is_live(&accounts, &signed_in, 4).await, "signed out");
-    assert!(is_live(&accounts, &other, 4).await, "the other session lives on");
+    assert!(
+        is_live(&accounts, &other, 4).await,
+        "the other session lives on"
+    );
 }
 
 pub async fn five_failures_lock_a_login_for_fifteen_minutes(t: TestStore) {
@@ -179,12 +203,17 @@ pub async fn five_failures_lock_a_login_for_fifteen_minutes(t: TestStore) {
     create(&accounts, "wang.li").await;
     // Four failures, a success (clears nothing), then the fifth failure at minute 10.
     for minute in 0..4 {
-        let refused = accounts.sign_in("wang.li", "wrong password", at(minute)).await;
+        let refused = accounts
+            .sign_in("wang.li", "wrong password", at(minute))
+            .await;
         assert!(matches!(refused, Err(SignInError::WrongCredentials)));
     }
     sign_in(&accounts, "wang.li", 5).await;
     let fifth = accounts.sign_in("wang.li", "wrong password", at(10)).await;
-    assert!(matches!(fifth, Err(SignInError::WrongCredentials)), "{fifth:?}");
+    assert!(
+        matches!(fifth, Err(SignInError::WrongCredentials)),
+        "{fifth:?}"
+    );
 
     for minute in [10, 24] {
         let locked = accounts.sign_in("wang.li", PASSWORD, at(minute)).await;
@@ -196,7 +225,10 @@ pub async fn five_failures_lock_a_login_for_fifteen_minutes(t: TestStore) {
     // A second accounts handle (another node) sees the same lockout.
     let other_node = self::accounts(&t);
     let locked = other_node.sign_in("wang.li", PASSWORD, at(20)).await;
-    assert!(matches!(locked, Err(SignInError::LockedOut { .. })), "{locked:?}");
+    assert!(
+        matches!(locked, Err(SignInError::LockedOut { .. })),
+        "{locked:?}"
+    );
     // Released 15 minutes after the fifth failure.
     let released = sign_in(&accounts, "wang.li", 25).await;
     assert_eq!(released.user.login, "wang.li");
@@ -209,7 +241,10 @@ pub async fn five_failures_lock_a_login_for_fifteen_minutes(t: TestStore) {
         assert!(matches!(refused, Err(SignInError::WrongCredentials)));
     }
     let locked = accounts.sign_in("nobody", PASSWORD, at(31)).await;
-    assert!(matches!(locked, Err(SignInError::LockedOut { .. })), "{locked:?}");
+    assert!(
+        matches!(locked, Err(SignInError::LockedOut { .. })),
+        "{locked:?}"
+    );
     // Other logins are not affected.
     sign_in(&accounts, "wang.li", 31).await;
 }
@@ -228,12 +263,18 @@ pub async fn a_disabled_account_is_refused_at_the_next_lookup(t: TestStore) {
     let again = accounts.sign_in("wang.li", PASSWORD, at(3)).await;
     assert!(matches!(again, Err(SignInError::Disabled)), "{again:?}");
     let wrong = accounts.sign_in("wang.li", "wrong password", at(3)).await;
-    assert!(matches!(wrong, Err(SignInError::WrongCredentials)), "{wrong:?}");
+    assert!(
+        matches!(wrong, Err(SignInError::WrongCredentials)),
+        "{wrong:?}"
+    );
     assert!(accounts.list().await.unwrap()[0].disabled);
     // Disabling twice is fine; an unknown login is an error.
     accounts.disable("wang.li", at(4)).await.unwrap();
     let unknown = accounts.disable("nobody", at(4)).await;
-    assert!(matches!(unknown, Err(AccountError::UnknownLogin(_))), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(AccountError::UnknownLogin(_))),
+        "{unknown:?}"
+    );
 }
 
 pub async fn sessions_end_when_idle_or_too_old(t: TestStore) {
@@ -247,7 +288,10 @@ pub async fn sessions_end_when_idle_or_too_old(t: TestStore) {
     // Idle: used at minute 20, then nothing until 51 (31 minutes later).
     let idle = sign_in(&accounts, "wang.li", 0).await;
     assert!(is_live(&accounts, &idle, 20).await);
-    assert!(is_live(&accounts, &idle, 50).await, "seen at 20, 30 minutes ago");
+    assert!(
+        is_live(&accounts, &idle, 50).await,
+        "seen at 20, 30 minutes ago"
+    );
     assert!(!is_live(&accounts, &idle, 81).await, "idle 31 minutes");
     assert!(!is_live(&accounts, &idle, 82).await, "ended stays ended");
 
@@ -286,7 +330,10 @@ pub async fn a_password_reset_ends_sessions(t: TestStore) {
     let second = sign_in(&accounts, "wang.li", 2).await;
     let weak = accounts.reset_password("wang.li", "short", at(3)).await;
     assert!(matches!(weak, Err(AccountError::WeakPassword)), "{weak:?}");
-    assert!(is_live(&accounts, &first, 3).await, "a refused reset changes nothing");
+    assert!(
+        is_live(&accounts, &first, 3).await,
+        "a refused reset changes nothing"
+    );
 
     accounts
         .reset_password("wang.li", "a new long password", at(4))
@@ -300,8 +347,13 @@ pub async fn a_password_reset_ends_sessions(t: TestStore) {
         .sign_in("wang.li", "a new long password", at(5))
         .await
         .unwrap();
-    let unknown = accounts.reset_password("nobody", "a new long password", at(5)).await;
-    assert!(matches!(unknown, Err(AccountError::UnknownLogin(_))), "{unknown:?}");
+    let unknown = accounts
+        .reset_password("nobody", "a new long password", at(5))
+        .await;
+    assert!(
+        matches!(unknown, Err(AccountError::UnknownLogin(_))),
+        "{unknown:?}"
+    );
 }
 
 pub async fn session_ids_and_passwords_are_stored_only_hashed(t: TestStore) {

@@ -81,7 +81,10 @@ mod tests {
         let password = generate_password();
         assert_eq!(password.chars().count(), GENERATED_CHARS);
         assert!(check_password(&password).is_ok());
-        assert!(!password.contains(['0', 'O', 'o', '1', 'l', 'I']), "{password}");
+        assert!(
+            !password.contains(['0', 'O', 'o', '1', 'l', 'I']),
+            "{password}"
+        );
         assert_ne!(password, generate_password());
     }
 

@@ -118,7 +118,11 @@ impl Accounts {
     }
 
     /// Ends the session behind a cookie value (nothing happens for an unknown or ended one).
-    pub async fn sign_out(&self, cookie_value: &str, now: DateTime<Utc>) -> Result<(), AccountError> {
+    pub async fn sign_out(
+        &self,
+        cookie_value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AccountError> {
         if well_formed(cookie_value) {
             end_session(&self.store, &hash(cookie_value), now).await?;
         }
@@ -134,7 +138,8 @@ pub(crate) async fn start(
 ) -> Result<(String, String), StoreError> {
     let session = random_hex(SESSION_BYTES);
     let csrf_token = new_token();
-    let sql = "INSERT INTO staff_sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) \
+    let sql =
+        "INSERT INTO staff_sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) \
                VALUES ($1, $2, $3, $4, $4)";
     with_pool!(store, pool => {
         sqlx::query(sql)

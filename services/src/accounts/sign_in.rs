@@ -54,7 +54,8 @@ impl Accounts {
     }
 
     async fn credentials(&self, login: &str) -> Result<Option<(User, String)>, StoreError> {
-        let sql = format!("SELECT u.password_hash, {USER_COLUMNS} FROM staff_users u WHERE u.login = $1");
+        let sql =
+            format!("SELECT u.password_hash, {USER_COLUMNS} FROM staff_users u WHERE u.login = $1");
         let row: Option<Credentials> = with_pool!(&self.store, pool => {
             sqlx::query_as(&sql).bind(login).fetch_optional(pool).await?
         });

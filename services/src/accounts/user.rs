@@ -82,7 +82,10 @@ impl TryFrom<UserRow> for User {
 
     fn try_from(row: UserRow) -> Result<User, StoreError> {
         let role = stored_role(&row.role, row.scope).ok_or_else(|| {
-            StoreError::Corrupt(format!("staff user {}: unknown role {:?}", row.id, row.role))
+            StoreError::Corrupt(format!(
+                "staff user {}: unknown role {:?}",
+                row.id, row.role
+            ))
         })?;
         Ok(User {
             id: row.id,
