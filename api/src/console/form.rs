@@ -11,6 +11,9 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Default)]
 pub struct FormFields(pub Vec<(String, String)>);
 
+/// The message of a field that was left out; pages show it in the person's language.
+pub const REQUIRED: &str = "required";
+
 /// A field the person must correct, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -84,14 +87,14 @@ pub fn parse_value<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
         let path = err.path().to_string();
         let message = err.inner().to_string();
         // A missing field is reported by serde at its parent; name the field itself.
-        let field = match message.strip_prefix("missing field `") {
+        match message.strip_prefix("missing field `") {
             Some(rest) => {
                 let missing = rest.split('`').next().unwrap_or_default();
-                if path == "." { missing.to_string() } else { format!("{path}.{missing}") }
+                let field = if path == "." { missing.to_string() } else { format!("{path}.{missing}") };
+                FieldError { field, message: REQUIRED.into() }
             }
-            None => path,
-        };
-        FieldError { field, message }
+            None => FieldError { field: path, message },
+        }
     })
 }
 

@@ -57,6 +57,15 @@ impl Lang {
         }
     }
 
+    /// A field error's message: a left-out field in the person's words, others as the check said.
+    pub fn field_message(self, message: &str) -> String {
+        if message == crate::console::form::REQUIRED {
+            self.t("error.required")
+        } else {
+            message.to_string()
+        }
+    }
+
     /// Whether the table has `key`.
     pub fn has(self, key: &str) -> bool {
         TABLE.contains_key(key)
@@ -117,6 +126,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("error.back", "返回首页", "Back to the start page"),
     ("error.stale", "工单已被他人更新，请查看最新状态后再操作。", "The case changed since you opened this page; check the new state before acting."),
     ("error.field", "请检查此项", "Please check this field"),
+    ("error.required", "请填写此项", "Required"),
     ("queue.title", "工作队列", "Work queue"),
     ("queue.empty", "没有待办工单", "No open cases"),
     ("queue.live", "实时更新", "Live"),

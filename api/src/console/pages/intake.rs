@@ -60,14 +60,12 @@ fn render(state: &AppState, person: &Person, kept: &FormFields, error: Option<&F
     let lang = person.lang;
     let org = &state.org;
     let f = Field { lang, kept, error };
-    let home_street = person.user.role.clone();
-    let default_street = kept
-        .get("location.street")
-        .map(str::to_string)
-        .or_else(|| match home_street {
-            shaobao_domain::Role::Dispatcher { street } => Some(street),
-            _ => None,
-        });
+    // A street's dispatcher opens cases in its street unless they pick another.
+    let own_street = match &person.user.role {
+        shaobao_domain::Role::Dispatcher { street } => Some(street.clone()),
+        _ => None,
+    };
+    let default_street = kept.get("location.street").map(str::to_string).or(own_street);
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
     let key: String = key.iter().map(|b| format!("{b:02x}")).collect();
@@ -115,7 +113,7 @@ struct Field<'a> {
 impl Field<'_> {
     fn error(&self, name: &str) -> Markup {
         html! { @if let Some(e) = self.error { @if e.field == name {
-            span.field-error data-field=(name) role="alert" { (e.message) }
+            span.field-error data-field=(name) role="alert" { (self.lang.field_message(&e.message)) }
         } } }
     }
 

@@ -85,7 +85,7 @@ impl Fields<'_> {
 
     fn error(&self, name: &str) -> Markup {
         html! { @if let Some(f) = self.failure { @if f.field.as_deref() == Some(name) {
-            span.field-error data-field=(name) role="alert" { (f.message) }
+            span.field-error data-field=(name) role="alert" { (self.lang().field_message(&f.message)) }
         } } }
     }
 
