@@ -61,6 +61,8 @@ impl Command {
     pub fn default_log_filter(&self) -> &'static str {
         match self {
             Command::Simulate(_) | Command::Bench(_) => "warn",
+            // The demo's own requests would bury everything else: a summary line instead.
+            Command::Serve(config) if config.demo => "info,shaobao_api::observe=warn",
             _ => "info",
         }
     }

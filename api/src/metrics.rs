@@ -18,6 +18,8 @@ use shaobao_services::relay::{RelayReport, RelayStatus};
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
+    /// Every request answered, for the demo's summary line.
+    served: std::sync::atomic::AtomicU64,
     latency: HistogramVec,
     commands: IntCounterVec,
     relay: RelayGauges,
@@ -126,6 +128,7 @@ impl Metrics {
         Metrics {
             registry,
             requests,
+            served: std::sync::atomic::AtomicU64::new(0),
             latency,
             commands,
             relay: RelayGauges::new(),
@@ -136,9 +139,15 @@ impl Metrics {
         let status = status.to_string();
         let labels = [method, route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
+        self.served.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.latency
             .with_label_values(&labels)
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Requests answered since start.
+    pub fn requests_served(&self) -> u64 {
+        self.served.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn observe_command(&self, command: &str, outcome: &str) {

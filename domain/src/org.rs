@@ -53,6 +53,11 @@ pub struct Street {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<f64>>, min_items = 2, max_items = 2))]
     pub centre: Option<[f64; 2]>,
+    /// Optional boundary polygon, `[[lat, lon], …]` (at least three corners, not closed): the
+    /// console's map draws it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<f64>>))]
+    pub boundary: Vec<[f64; 2]>,
     #[serde(default)]
     pub communities: Vec<Community>,
 }

@@ -3,7 +3,7 @@
 use cqrs_es::Aggregate;
 use serde::Serialize;
 
-use crate::store::{Store, StoreError};
+use crate::store::{LoggedEvent, Store, StoreError};
 
 /// An aggregate rebuilt from its events.
 #[derive(Debug, Clone, Serialize)]
@@ -31,24 +31,35 @@ pub async fn replay<A: Aggregate>(
     id: &str,
     version: Option<i64>,
 ) -> Result<Option<Replayed<A>>, HistoryError> {
-    let events = store.history(A::TYPE, id).await?;
+    let mut events = store.history(A::TYPE, id).await?;
+    if let Some(version) = version {
+        events.retain(|event| event.sequence <= version);
+    }
+    let aggregate = fold_each(id, &events, |_, _: &A| {})?;
+    Ok(events.last().map(|last| Replayed {
+        aggregate,
+        version: last.sequence,
+    }))
+}
+
+/// Folds one stream's events in order, shows `each` the aggregate after every event (the
+/// auditor's view of what each event changed), and returns the result.
+pub fn fold_each<A: Aggregate>(
+    id: &str,
+    events: &[LoggedEvent],
+    mut each: impl FnMut(&LoggedEvent, &A),
+) -> Result<A, HistoryError> {
     let mut aggregate = A::default();
-    let mut applied = 0;
     for event in events {
-        if version.is_some_and(|v| event.sequence > v) {
-            break;
-        }
-        let decoded =
-            serde_json::from_value(event.payload).map_err(|source| HistoryError::Undecodable {
+        let decoded = serde_json::from_value(event.payload.clone()).map_err(|source| {
+            HistoryError::Undecodable {
                 id: id.to_string(),
                 sequence: event.sequence,
                 source,
-            })?;
+            }
+        })?;
         aggregate.apply(decoded);
-        applied = event.sequence;
+        each(event, &aggregate);
     }
-    Ok((applied > 0).then_some(Replayed {
-        aggregate,
-        version: applied,
-    }))
+    Ok(aggregate)
 }

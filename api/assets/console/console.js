@@ -10,11 +10,15 @@
     var span = d > 0 ? d + "d " + h + "h" : h > 0 ? h + "h " + (m < 10 ? "0" : "") + m + "m" : m + "m";
     return s < 0 ? overdueWord + " " + span : span;
   }
+  // The server's clock decides what is overdue (drills run it fast, browsers drift): each countdown
+  // carries the server's time of rendering, advanced by the time the element has been on screen.
   function tick() {
     var overdue = document.documentElement.lang === "en" ? "overdue" : "已超";
-    var now = Date.now();
     document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
       var due = Date.parse(el.getAttribute("data-due"));
+      var rendered = Date.parse(el.getAttribute("data-now"));
+      if (el.seenAt === undefined) el.seenAt = Date.now();
+      var now = isNaN(rendered) ? Date.now() : rendered + (Date.now() - el.seenAt);
       if (!isNaN(due)) {
         el.textContent = remaining(due, now, overdue);
         el.classList.toggle("overdue", due < now);

@@ -1,5 +1,5 @@
 //! The console's static files, built into the binary (government intranets have no internet):
-//! our stylesheet and script, and the vendored htmx with its SSE extension (licences beside them
+//! our stylesheet and scripts, the vendored htmx with its SSE extension and ECharts (licences beside them
 //! in `api/assets/vendor/`). Served under `/assets/<name>` with a long cache lifetime: a file's
 //! name carries its version.
 
@@ -19,6 +19,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "console-1.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/console/console.js"),
+    ),
+    (
+        "charts-1.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/console/charts.js"),
+    ),
+    (
+        "echarts-6.1.0.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/vendor/echarts-6.1.0.min.js"),
     ),
     (
         "htmx-2.0.11.min.js",
@@ -56,6 +66,8 @@ pub const STYLESHEET: &str = "console-1.css";
 pub const SCRIPT: &str = "console-1.js";
 pub const HTMX: &str = "htmx-2.0.11.min.js";
 pub const HTMX_SSE: &str = "htmx-ext-sse-2.2.4.js";
+pub const ECHARTS: &str = "echarts-6.1.0.min.js";
+pub const CHARTS: &str = "charts-1.js";
 
 #[cfg(test)]
 mod tests {
@@ -63,7 +75,7 @@ mod tests {
 
     #[test]
     fn every_linked_file_is_built_in() {
-        for name in [STYLESHEET, SCRIPT, HTMX, HTMX_SSE] {
+        for name in [STYLESHEET, SCRIPT, HTMX, HTMX_SSE, ECHARTS, CHARTS] {
             let file = FILES.iter().find(|(file, _, _)| *file == name);
             assert!(file.is_some_and(|(_, _, bytes)| !bytes.is_empty()), "{name}");
         }

@@ -27,6 +27,8 @@ fn head(title: &str, lang: Lang) -> Markup {
             script src=(assets::url(assets::HTMX)) defer {}
             script src=(assets::url(assets::HTMX_SSE)) defer {}
             script src=(assets::url(assets::SCRIPT)) defer {}
+            script src=(assets::url(assets::ECHARTS)) defer {}
+            script src=(assets::url(assets::CHARTS)) defer {}
         }
     }
 }
@@ -87,23 +89,34 @@ fn nav_links(role: &Role) -> Vec<(String, &'static str)> {
             ("/intake".into(), "nav.intake"),
             ("/cases".into(), "nav.search"),
             ("/alerts".into(), "nav.alerts"),
+            ("/stats".into(), "nav.stats"),
+            ("/map".into(), "nav.map"),
+            ("/wall".into(), "nav.wall"),
             ("/board".into(), "nav.board"),
         ],
         Role::Dispatcher { street } => vec![
             (format!("/queue/{street}"), "nav.queue"),
             ("/intake".into(), "nav.intake"),
             ("/alerts".into(), "nav.alerts"),
+            ("/stats".into(), "nav.stats"),
+            ("/map".into(), "nav.map"),
+            ("/wall".into(), "nav.wall"),
             ("/board".into(), "nav.board"),
         ],
         Role::Department { department } => vec![
             (format!("/inbox/{department}"), "nav.inbox"),
             ("/alerts".into(), "nav.alerts"),
+            ("/stats".into(), "nav.stats"),
             ("/board".into(), "nav.board"),
         ],
         Role::Volunteer { .. } => vec![("/board".into(), "nav.board")],
-        Role::Auditor | Role::Admin | Role::Intake | Role::System => {
-            vec![("/cases".into(), "nav.search"), ("/alerts".into(), "nav.alerts")]
-        }
+        Role::Auditor | Role::Admin => vec![
+            ("/cases".into(), "nav.search"),
+            ("/alerts".into(), "nav.alerts"),
+            ("/stats".into(), "nav.stats"),
+            ("/map".into(), "nav.map"),
+        ],
+        Role::Intake | Role::System => vec![("/cases".into(), "nav.search")],
     }
 }
 
@@ -122,10 +135,11 @@ pub fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// A countdown to `due` that the page script keeps ticking (`data-due`); rendered right first.
+/// A countdown to `due` that the page script keeps ticking (`data-due`) on the server's clock
+/// (`data-now`, the time of rendering), not the browser's; rendered right first.
 pub fn countdown(lang: Lang, due: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
     html! {
-        span.countdown data-due=(due.to_rfc3339()) title=(local_time(due)) {
+        span.countdown data-due=(due.to_rfc3339()) data-now=(now.to_rfc3339()) title=(local_time(due)) {
             (remaining(lang, due, now))
         }
     }

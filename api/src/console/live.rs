@@ -24,7 +24,10 @@ use crate::server::AppState;
 /// How often the follower looks for other nodes' writes.
 const POLL: Duration = Duration::from_millis(250);
 /// Notices arriving this close together make one `change` for a page.
-const COALESCE: Duration = Duration::from_millis(150);
+const COALESCE: Duration = Duration::from_millis(60);
+/// After this node's own command, how often and how long to look for the read models to include it.
+const CATCH_UP_STEP: Duration = Duration::from_millis(15);
+const CATCH_UP_FOR: Duration = Duration::from_secs(2);
 const PAGE: u32 = 1000;
 
 /// One event that the read models now include.
@@ -90,14 +93,20 @@ async fn projected(store: &Store) -> Option<LogPosition> {
 async fn follow(store: Store, mut commits: watch::Receiver<u64>, sender: broadcast::Sender<Arc<Notice>>) {
     let mut cursor = projected(&store).await.unwrap_or(LogPosition::START);
     loop {
-        tokio::select! {
-            _ = commits.changed() => {}
-            () = tokio::time::sleep(POLL) => {}
-        }
-        // Give the projectors a moment to include this node's own command.
+        let own_commit = tokio::select! {
+            _ = commits.changed() => true,
+            () = tokio::time::sleep(POLL) => false,
+        };
+        // After this node's own command, look again every few milliseconds until the read models
+        // include it, rather than waiting for the next poll.
+        let started = tokio::time::Instant::now();
         loop {
             let Some(target) = projected(&store).await else { break };
             if target <= cursor {
+                if own_commit && started.elapsed() < CATCH_UP_FOR {
+                    tokio::time::sleep(CATCH_UP_STEP).await;
+                    continue;
+                }
                 break;
             }
             let events = match store.read_log(cursor, PAGE).await {

@@ -11,6 +11,7 @@ mod headers;
 mod i18n;
 mod layout;
 mod live;
+mod months;
 mod names;
 mod pages;
 mod session;
@@ -49,6 +50,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/{action}", post(case::act))
         .route("/cases/{id}/whistles/{no}/{action}", post(case::act_on_whistle))
         .route("/cases/{id}/tasks/{no}/{action}", post(case::act_on_task))
+        .route("/stats", get(stats::page))
+        .route("/stats.csv", get(stats::csv))
+        .route("/map", get(map::page))
+        .route("/map/data", get(map::data))
+        .route("/wall", get(wall::page))
+        .route("/wall/data", get(wall::data))
+        .route("/audit/cases/{id}", get(audit::page))
         .route("/live", get(live::stream))
         .layer(middleware::from_fn(headers::security_headers))
         .route("/assets/{name}", get(assets::serve))

@@ -14,6 +14,8 @@ use std::time::Duration;
 use chrono::Utc;
 use indicatif::ProgressBar;
 use shaobao_domain::org::Organisation;
+use shaobao_domain::Role;
+use shaobao_services::accounts::{generate_password, AccountError, Accounts, NewUser};
 use shaobao_services::clock::Clock;
 use tokio::task::JoinSet;
 
@@ -31,6 +33,8 @@ use crate::server::Server;
 pub const DEMO_SLA_SCALE: f64 = 0.002;
 /// A new contact this often.
 const CONTACT_EVERY: Duration = Duration::from_secs(3);
+/// A summary log line this often.
+const SUMMARY_EVERY: Duration = Duration::from_secs(10);
 /// Simulated requests in flight at most.
 const DEMO_CLIENTS: usize = 4;
 
@@ -49,6 +53,7 @@ pub async fn serve(
         .await
         .map_err(Error::Token)?;
     print_tokens(&roster, &state.org, server.local_addr(), config.sla_scale);
+    print_accounts(&state.accounts, &state.org).await?;
     let clock = Arc::new(VirtualClock::real());
     let client = ApiClient::new(server.local_addr())?;
     let options = Options {
@@ -66,10 +71,12 @@ pub async fn serve(
         options,
     ));
     let background = tokio::spawn(contacts(runner, state.org.clone()));
+    let summary = tokio::spawn(summarise(state.metrics.clone()));
     server
         .run(async move {
             shutdown.await;
             background.abort();
+            summary.abort();
         })
         .await
 }
@@ -92,6 +99,55 @@ async fn contacts(runner: Arc<Runner>, org: Arc<Organisation>) {
         }
         while scripts.try_join_next().is_some() {}
     }
+}
+
+/// One line every few seconds instead of a line per simulated request.
+async fn summarise(metrics: Arc<crate::metrics::Metrics>) {
+    let mut tick = tokio::time::interval(SUMMARY_EVERY);
+    let mut seen = metrics.requests_served();
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let now = metrics.requests_served();
+        tracing::info!(requests = now - seen, seconds = SUMMARY_EVERY.as_secs(), "demo: the district is busy");
+        seen = now;
+    }
+}
+
+/// Staff accounts for the console, one per kind of person, with fresh passwords shown once (a
+/// second `--demo` on the same store resets them).
+async fn print_accounts(accounts: &Accounts, org: &Organisation) -> Result<(), Error> {
+    let street = org.streets[0].code.clone();
+    let department = org.departments[0].code.clone();
+    let member = grid_worker(&street, 1);
+    let people = [
+        ("demo-hotline", "12345 话务员", Role::Hotline),
+        ("demo-dispatcher", "街道调度员", Role::Dispatcher { street }),
+        ("demo-clerk", "部门办事员", Role::Department { department }),
+        ("demo-volunteer", "网格员", Role::Volunteer { member }),
+        ("demo-auditor", "审计员", Role::Auditor),
+    ];
+    println!("demo: console accounts (sign in at /login), shown once:");
+    for (login, name, role) in people {
+        let password = generate_password();
+        let new = NewUser { login: login.into(), display_name: name.into(), role: role.clone() };
+        let now = Utc::now();
+        match accounts.create(new, &password, now).await {
+            Ok(_) => {}
+            Err(AccountError::LoginTaken(_)) => {
+                accounts.reset_password(login, &password, now).await.map_err(Error::Account)?;
+            }
+            Err(err) => return Err(Error::Account(err)),
+        }
+        let scope = match &role {
+            Role::Dispatcher { street } => street.as_str(),
+            Role::Department { department } => department.as_str(),
+            Role::Volunteer { member } => member.as_str(),
+            _ => "",
+        };
+        println!("  {login:<18}{password:<20}{} {scope}", role.name());
+    }
+    Ok(())
 }
 
 fn print_tokens(roster: &Roster, org: &Organisation, addr: SocketAddr, sla_scale: f64) {

@@ -39,6 +39,13 @@ impl TryFrom<OrgFile> for Organisation {
             if let Some(centre) = s.centre {
                 check_centre(&key(&at, "centre"), centre)?;
             }
+            if !s.boundary.is_empty() && s.boundary.len() < 3 {
+                let msg = "a boundary needs at least three corners".to_string();
+                return Err(OrgError::invalid(&key(&at, "boundary"), msg));
+            }
+            for corner in &s.boundary {
+                check_centre(&key(&at, "boundary"), *corner)?;
+            }
             for (j, c) in s.communities.iter().enumerate() {
                 let at = format!("{at}.communities[{j}]");
                 communities.code(&c.code, &at, "community")?;

@@ -32,8 +32,11 @@ pub const TABLE: Table = Table {
         ("community", Text),
         // running / approaching / breached / supervised, as the deadline service recorded it.
         ("alert", Text),
+        // WGS 84 in millionths of a degree, when the case has a point (the map).
+        ("lat_e6", Int),
+        ("lon_e6", Int),
     ],
-    indexes: &["street, sort_ns, item_key"],
+    indexes: &["street, sort_ns, item_key", "street, state"],
     rows,
 };
 
@@ -63,7 +66,14 @@ fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
         Value::int(to_ns(intake.opened_at)),
         Value::Text(intake.location.community.clone()),
         Value::text(alert_level(&record.case)),
+        Value::Int(intake.location.lat.map(micro_degrees)),
+        Value::Int(intake.location.lon.map(micro_degrees)),
     ]]
+}
+
+/// Degrees as an integer column (millionths: about 0.1 m).
+pub fn micro_degrees(degrees: f64) -> i64 {
+    (degrees * 1e6).round() as i64
 }
 
 /// How far the deadline service has escalated the case's running deadlines: `supervised` (督办),
@@ -195,4 +205,90 @@ pub async fn state_counts(store: &Store, street: &str) -> Result<Vec<(String, i6
             (f.text().unwrap_or_default(), f.int().unwrap_or(0))
         })
         .collect())
+}
+
+/// One open case on the map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapPoint {
+    pub case_id: String,
+    pub street: String,
+    pub community: Option<String>,
+    pub category: String,
+    pub urgency: String,
+    pub state: String,
+    /// `running`, `approaching`, `breached` or `supervised`.
+    pub alert: String,
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// Where the case was reported, when it has a point.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// Every open case of the district (optionally of one category), for the map.
+pub async fn map_points(store: &Store, category: Option<&str>) -> Result<Vec<MapPoint>, StoreError> {
+    let (filter, args) = match category {
+        Some(category) => ("WHERE category = $1", vec![Value::text(category)]),
+        None => ("", vec![]),
+    };
+    let sql = format!(
+        "SELECT case_id, street, community, category, urgency, state, alert, next_due_ns, lat_e6, lon_e6 \
+         FROM {} {filter}",
+        TABLE.name
+    );
+    let types = [Text, Text, Text, Text, Text, Text, Text, Int, Int, Int];
+    let rows = fetch(store, &Statement::new(sql, args), &types).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut f = Fields::new(row);
+            MapPoint {
+                case_id: f.text().unwrap_or_default(),
+                street: f.text().unwrap_or_default(),
+                community: f.text(),
+                category: f.text().unwrap_or_default(),
+                urgency: f.text().unwrap_or_default(),
+                state: f.text().unwrap_or_default(),
+                alert: f.text().unwrap_or_default(),
+                next_due_at: f.int().map(from_ns),
+                lat: f.int().map(|v| v as f64 / 1e6),
+                lon: f.int().map(|v| v as f64 / 1e6),
+            }
+        })
+        .collect())
+}
+
+/// Open cases of the whole district per state, and how many are breached or under supervision
+/// (`now` turns a passed due time into breached before the deadline service records it).
+pub async fn district_counts(store: &Store, now: DateTime<Utc>) -> Result<DistrictCounts, StoreError> {
+    let sql = format!(
+        "SELECT state, alert, CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END, COUNT(*) FROM {} \
+         GROUP BY state, alert, CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END",
+        TABLE.name
+    );
+    let rows = fetch(store, &Statement::new(sql, vec![Value::int(to_ns(now))]), &[Text, Text, Int, Int]).await?;
+    let mut counts = DistrictCounts::default();
+    for row in rows {
+        let mut f = Fields::new(row);
+        let (state, alert, overdue, n) = (f.text().unwrap_or_default(), f.text().unwrap_or_default(), f.int() == Some(1), f.int().unwrap_or(0));
+        *counts.by_state.entry(state).or_default() += n;
+        counts.open += n;
+        if alert == "supervised" {
+            counts.supervised += n;
+        }
+        if alert == "breached" || alert == "supervised" || overdue {
+            counts.breached += n;
+        }
+    }
+    Ok(counts)
+}
+
+/// What the wall screen shows of the open cases.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DistrictCounts {
+    pub open: i64,
+    pub by_state: std::collections::BTreeMap<String, i64>,
+    /// Past a due time (recorded or not yet), supervised ones included.
+    pub breached: i64,
+    /// Under district or city supervision 督办.
+    pub supervised: i64,
 }

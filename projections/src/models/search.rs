@@ -5,13 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shaobao_domain::case::Unit;
 use shaobao_domain::org::Organisation;
-use shaobao_services::store::Store;
+use shaobao_services::store::{Store, StoreError};
 
+use super::queue::micro_degrees;
 use super::serde_name;
 use crate::page::{ListError, ListQuery, Order, Page, PageRequest};
 use crate::record::CaseRecord;
 use crate::schema::Table;
-use crate::sql::{ColType::*, Fields, Row, Value};
+use crate::sql::{fetch, ColType::*, Fields, Row, Statement, Value};
 use crate::time::{from_ns, to_ns};
 
 pub const TABLE: Table = Table {
@@ -33,6 +34,9 @@ pub const TABLE: Table = Table {
         ("description", Text),
         ("version", Int),
         ("updated_ns", Int),
+        // WGS 84 in millionths of a degree, when the case has a point (the map's heat layer).
+        ("lat_e6", Int),
+        ("lon_e6", Int),
     ],
     indexes: &["sort_ns, item_key", "street, sort_ns, item_key"],
     rows,
@@ -77,6 +81,8 @@ fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
         Value::text(&intake.description),
         Value::int(record.version),
         Value::int(record.updated_at.map_or(0, to_ns)),
+        Value::Int(intake.location.lat.map(micro_degrees)),
+        Value::Int(intake.location.lon.map(micro_degrees)),
     ]]
 }
 
@@ -205,4 +211,73 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// Cases opened since `since` counted by `column` (`channel`, `category`, `street`), largest first.
+pub async fn opened_since_by(
+    store: &Store,
+    column: CountColumn,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let column = column.as_str();
+    let sql = format!(
+        "SELECT {column}, COUNT(*) FROM {} WHERE sort_ns >= $1 GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
+        TABLE.name
+    );
+    let rows = fetch(store, &Statement::new(sql, vec![Value::int(to_ns(since))]), &[Text, Int]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut f = Fields::new(row);
+            (f.text().unwrap_or_default(), f.int().unwrap_or(0))
+        })
+        .collect())
+}
+
+/// What [`opened_since_by`] counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountColumn {
+    Channel,
+    Category,
+    Street,
+}
+
+impl CountColumn {
+    fn as_str(self) -> &'static str {
+        match self {
+            CountColumn::Channel => "channel",
+            CountColumn::Category => "category",
+            CountColumn::Street => "street",
+        }
+    }
+}
+
+/// Cases opened since `since`: id, street and point when it has one (the map's heat layer).
+pub async fn opened_since(store: &Store, since: DateTime<Utc>) -> Result<Vec<OpenedCase>, StoreError> {
+    let sql = format!(
+        "SELECT case_id, street, lat_e6, lon_e6 FROM {} WHERE sort_ns >= $1",
+        TABLE.name
+    );
+    let rows = fetch(store, &Statement::new(sql, vec![Value::int(to_ns(since))]), &[Text, Text, Int, Int]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut f = Fields::new(row);
+            OpenedCase {
+                case_id: f.text().unwrap_or_default(),
+                street: f.text().unwrap_or_default(),
+                lat: f.int().map(|v| v as f64 / 1e6),
+                lon: f.int().map(|v| v as f64 / 1e6),
+            }
+        })
+        .collect())
+}
+
+/// A recently opened case and where it was reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenedCase {
+    pub case_id: String,
+    pub street: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }

@@ -152,6 +152,23 @@ impl StreamCheck {
     }
 }
 
+/// For each event of one stream, in sequence order: whether it follows its predecessor and its hash
+/// covers it (the auditor's per-event mark; [`Store::verify_chains`] checks the whole store).
+pub fn verify_stream(events: &[LoggedEvent]) -> Vec<bool> {
+    let Some(first) = events.first() else {
+        return Vec::new();
+    };
+    let mut check = StreamCheck::new(first);
+    events
+        .iter()
+        .map(|event| {
+            let mut problems = Vec::new();
+            check.check(event, &mut problems);
+            problems.is_empty()
+        })
+        .collect()
+}
+
 pub(super) fn link_of(event: &LoggedEvent) -> Link<'_> {
     Link {
         aggregate_type: &event.aggregate_type,

@@ -334,6 +334,24 @@ pub async fn statistics(
         .collect())
 }
 
+/// The month's figures for the whole district (every case row together).
+pub async fn district_total(
+    store: &Store,
+    month: &str,
+    now: DateTime<Utc>,
+    weights: &Weights,
+) -> Result<StatsRow, StatsError> {
+    check_month(month)?;
+    let now = to_ns(now);
+    let mut group = Group::default();
+    for case in load_cases(store, month).await? {
+        group.add(&case, now);
+    }
+    let mut row = group.finish(weights, false);
+    row.month = month.to_string();
+    Ok(row)
+}
+
 /// Per department: report-in punctuality and the street's ratings, from the summons facts.
 async fn add_summons(
     store: &Store,

@@ -7,7 +7,9 @@
 
 mod compute;
 
-pub use compute::{rankings, statistics, GroupBy, RankingRow, StatsError, StatsRow, Weights};
+pub use compute::{
+    district_total, rankings, statistics, GroupBy, RankingRow, StatsError, StatsRow, Weights,
+};
 
 use shaobao_domain::case::{Rating, Satisfaction, Unit};
 use shaobao_domain::org::Organisation;

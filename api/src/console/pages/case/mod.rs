@@ -26,6 +26,7 @@ use crate::access;
 use crate::console::error::ConsoleError;
 use crate::console::form::FormFields;
 use crate::console::layout;
+use crate::console::pages::audit::may_audit;
 use crate::console::pages::queue::short_id;
 use crate::console::session::Person;
 use crate::server::AppState;
@@ -97,7 +98,11 @@ async fn run(
         let failure = Failure { url: url.clone(), form: form.clone(), field, message, stale };
         (status, failure)
     };
+    // The page showed another version: say so rather than act on a state the person did not see
+    // (the domain would otherwise refuse or accept against the new state first).
+    let stale = form.expected_version().is_some_and(|v| v != case.version);
     let (status, failure) = match action {
+        _ if stale => refused(StatusCode::PRECONDITION_FAILED, None, String::new(), true),
         Err(bad) => refused(StatusCode::BAD_REQUEST, Some(bad.field), bad.message, false),
         Ok(action) => {
             let actor = person.actor();
@@ -119,7 +124,6 @@ async fn run(
         }
     };
     // Show the case as it is now, with the reason by the form that was refused.
-    let case = if failure.stale { readable_case(state, person, id).await? } else { case };
     let page = render(state, person, id, &case, Some(&failure)).await?;
     Ok((status, page).into_response())
 }
@@ -183,7 +187,14 @@ async fn render(
     let title = format!("{} {}", lang.t("case.title"), short_id(id));
     let body = html! {
         div.case-page data-case-id=(id) data-version=(replayed.version) {
+            @if may_audit(&person.user.role) {
+                p.audit-link { a href={ "/audit/cases/" (id) } data-action="audit" { (lang.t("audit.title")) } }
+            }
             @if failure.is_some_and(|f| f.stale) { p.stale-warning role="alert" { (lang.t("error.stale")) } }
+            // A refusal whose form is no longer offered still has to be seen.
+            @if let Some(f) = failure.filter(|f| !f.stale && !available.iter().any(|a| forms::post_url(id, a) == f.url)) {
+                p.form-error role="alert" { @if let Some(field) = &f.field { code { (field) } ": " } (lang.field_message(&f.message)) }
+            }
             div.case-columns {
                 div.case-main {
                     (summary(&facts))
