@@ -47,19 +47,19 @@
     if (!window.echarts) return null;
     echarts.registerMap("district", geojson(data.streets));
     var chart = echarts.getInstanceByDom(el) || echarts.init(el);
-    var maxHeat = Math.max(3, Math.ceil(data.heat.length / Math.max(1, data.streets.length) / 4));
+    var maxHeat = Math.max(2, Math.ceil(data.heat.length / Math.max(1, data.streets.length) / 8));
     chart.setOption({
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.label ? p.data.label : p.name; } },
-      visualMap: { show: false, min: 0, max: maxHeat, seriesIndex: 0, inRange: { color: ["rgba(255,235,59,0)", "rgba(255,152,0,0.55)", "rgba(211,47,47,0.8)"] } },
+      visualMap: { show: false, min: 0, max: maxHeat, seriesIndex: 0, inRange: { color: ["rgba(255,235,59,0.25)", "rgba(255,152,0,0.6)", "rgba(211,47,47,0.85)"] } },
       geo: {
-        map: "district", roam: !dark, zoom: 1.1,
+        map: "district", roam: !dark, layoutCenter: ["50%", "50%"], layoutSize: "96%",
         label: { show: true, color: dark ? "#cfd8dc" : "#37474f", fontSize: dark ? 16 : 12 },
         itemStyle: { areaColor: dark ? "#1c2a3a" : "#eef3f8", borderColor: dark ? "#5c7a99" : "#90a4ae", borderWidth: 1.5 },
         emphasis: { disabled: true }
       },
       series: [
-        { name: labels.heat || "heat", type: "heatmap", coordinateSystem: "geo", data: data.heat, pointSize: 10, blurSize: 18 },
+        { name: labels.heat || "heat", type: "heatmap", coordinateSystem: "geo", data: data.heat, pointSize: 14, blurSize: 22 },
         {
           name: labels.open || "open", type: "scatter", coordinateSystem: "geo",
           data: data.points.map(function (p) {
@@ -99,7 +99,7 @@
   function bars(el, items, horizontal) {
     var chart = echarts.getInstanceByDom(el) || echarts.init(el, "dark");
     var names = items.map(function (i) { return i.name; }), values = items.map(function (i) { return i.value; });
-    var category = { type: "category", data: names, axisLabel: { fontSize: 16, color: "#cfd8dc" } };
+    var category = { type: "category", data: names, axisLabel: { fontSize: 15, color: "#cfd8dc", interval: 0 } };
     var value = { type: "value", axisLabel: { fontSize: 14 }, splitLine: { lineStyle: { color: "#263445" } } };
     chart.setOption({
       animation: false, backgroundColor: "transparent",
@@ -113,8 +113,8 @@
     el.textContent = "";
     var total = data.today_intake.reduce(function (s, i) { return s + i.value; }, 0);
     [[words.open, data.open.open, ""], [words.breached, data.open.breached, "bad"], [words.supervised, data.open.supervised, "warn"],
-     ["∑ " + (document.querySelector("#intake h2") || {}).textContent, total, ""],
-     [data.month, data.composite === null ? "—" : data.composite.toFixed(1), "good"]].forEach(function (k) {
+     [words.today, total, ""],
+     [words.composite + " " + data.month, data.composite === null ? "—" : data.composite.toFixed(1), "good"]].forEach(function (k) {
       var box = text("div", "kpi " + k[2]);
       box.appendChild(text("span", "kpi-value", String(k[1])));
       box.appendChild(text("span", "kpi-label", k[0]));

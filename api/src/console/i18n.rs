@@ -147,6 +147,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("wall.breached", "超期", "Breached"),
     ("wall.supervised", "督办中", "Under supervision"),
     ("wall.open", "在办", "Open"),
+    ("wall.today", "今日受理", "Opened today"),
     ("wall.month_rates", "本月三率", "This month's rates"),
     ("wall.street_ranking", "街道亮榜", "Street ranking"),
     ("wall.top_categories", "近7天高频诉求", "Top categories, last 7 days"),

@@ -31,8 +31,11 @@ use crate::server::Server;
 /// The policy's pace under `--demo` when `--sla-scale` is left at 1: a 2-hour sign-for deadline
 /// passes in about 14 s, a 7-day resolution in about 20 minutes.
 pub const DEMO_SLA_SCALE: f64 = 0.002;
-/// A new contact this often.
+/// A new contact this often…
 const CONTACT_EVERY: Duration = Duration::from_secs(3);
+/// …after the first ones, which come faster.
+const WARM_UP_CONTACTS: usize = 40;
+const WARM_UP_EVERY: Duration = Duration::from_millis(700);
 /// A summary log line this often.
 const SUMMARY_EVERY: Duration = Duration::from_secs(10);
 /// Simulated requests in flight at most.
@@ -87,9 +90,10 @@ async fn contacts(runner: Arc<Runner>, org: Arc<Organisation>) {
     let seed = Utc::now().timestamp_micros() as u64;
     let mut planner = Planner::new(org, seed);
     let mut scripts = JoinSet::new();
-    let mut tick = tokio::time::interval(CONTACT_EVERY);
     for n in 0.. {
-        tick.tick().await;
+        // A quick first minute, so a newcomer sees queues, alerts and charts at once.
+        let pause = if n < WARM_UP_CONTACTS { WARM_UP_EVERY } else { CONTACT_EVERY };
+        tokio::time::sleep(pause).await;
         let now = runner.clock.now();
         for mut script in planner.contact(now) {
             let later = (script.at - now).num_milliseconds() as f64 * runner.pace();

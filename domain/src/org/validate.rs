@@ -41,7 +41,7 @@ impl TryFrom<OrgFile> for Organisation {
             }
             if !s.boundary.is_empty() && s.boundary.len() < 3 {
                 let msg = "a boundary needs at least three corners".to_string();
-                return Err(OrgError::invalid(&key(&at, "boundary"), msg));
+                return Err(OrgError::invalid(key(&at, "boundary"), msg));
             }
             for corner in &s.boundary {
                 check_centre(&key(&at, "boundary"), *corner)?;

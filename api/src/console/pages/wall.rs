@@ -64,7 +64,8 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
             }
             body.wall data-wall="/wall/data" data-live="/live" data-event-labels=(labels.to_string())
                 data-words=(json!({"offline": lang.t("wall.offline"), "open": lang.t("wall.open"),
-                    "breached": lang.t("wall.breached"), "supervised": lang.t("wall.supervised")}).to_string()) {
+                    "breached": lang.t("wall.breached"), "supervised": lang.t("wall.supervised"),
+                    "today": lang.t("wall.today"), "composite": lang.t("stats.composite_score")}).to_string()) {
                 header.wall-head {
                     h1 { span.logo { "哨" } (state.org.district.name) " · " (lang.t("wall.title")) }
                     div.wall-clock #wall-clock {}
