@@ -116,8 +116,11 @@ fn actor_line(metadata: &Value) -> String {
         Some(other) => other.clone(),
         None => Value::Null,
     };
-    let Value::Object(fields) = actor else { return String::new() };
-    fields.values().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")
+    ["role", "street", "department", "member", "id", "name"]
+        .iter()
+        .filter_map(|key| actor.get(*key).and_then(Value::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The top-level fields of the case view that differ, with their new value (shortened).
