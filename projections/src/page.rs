@@ -62,6 +62,19 @@ pub struct ListQuery<'a> {
     pub order: Order,
 }
 
+impl ListQuery<'_> {
+    /// Adds `column = $n` for each `(column, value)` whose value is set.
+    pub fn equal(mut self, pairs: &[(&str, &Option<String>)]) -> Self {
+        for (column, value) in pairs {
+            if let Some(value) = value {
+                self.args.push(Value::text(value));
+                self.filters.push(format!("{column} = ${}", self.args.len()));
+            }
+        }
+        self
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
     #[error(transparent)]

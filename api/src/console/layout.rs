@@ -83,41 +83,27 @@ pub fn home_of(role: &Role) -> String {
     }
 }
 
+/// The screens a role works with, in the order of its day.
 fn nav_links(role: &Role) -> Vec<(String, &'static str)> {
+    let command_center = matches!(role, Role::Hotline | Role::Dispatcher { .. });
+    let reads_all = matches!(role, Role::Hotline | Role::Auditor | Role::Admin);
+    let mut links: Vec<(String, &'static str)> = Vec::new();
     match role {
-        Role::Hotline => vec![
-            ("/intake".into(), "nav.intake"),
-            ("/cases".into(), "nav.search"),
-            ("/alerts".into(), "nav.alerts"),
-            ("/stats".into(), "nav.stats"),
-            ("/map".into(), "nav.map"),
-            ("/wall".into(), "nav.wall"),
-            ("/board".into(), "nav.board"),
-        ],
-        Role::Dispatcher { street } => vec![
-            (format!("/queue/{street}"), "nav.queue"),
-            ("/intake".into(), "nav.intake"),
-            ("/alerts".into(), "nav.alerts"),
-            ("/stats".into(), "nav.stats"),
-            ("/map".into(), "nav.map"),
-            ("/wall".into(), "nav.wall"),
-            ("/board".into(), "nav.board"),
-        ],
-        Role::Department { department } => vec![
-            (format!("/inbox/{department}"), "nav.inbox"),
-            ("/alerts".into(), "nav.alerts"),
-            ("/stats".into(), "nav.stats"),
-            ("/board".into(), "nav.board"),
-        ],
-        Role::Volunteer { .. } => vec![("/board".into(), "nav.board")],
-        Role::Auditor | Role::Admin => vec![
-            ("/cases".into(), "nav.search"),
-            ("/alerts".into(), "nav.alerts"),
-            ("/stats".into(), "nav.stats"),
-            ("/map".into(), "nav.map"),
-        ],
-        Role::Intake | Role::System => vec![("/cases".into(), "nav.search")],
+        Role::Dispatcher { street } => links.push((format!("/queue/{street}"), "nav.queue")),
+        Role::Department { department } => links.push((format!("/inbox/{department}"), "nav.inbox")),
+        _ => {}
     }
+    let wanted = [
+        (command_center, "/intake", "nav.intake"),
+        (reads_all || matches!(role, Role::Intake | Role::System), "/cases", "nav.search"),
+        (!matches!(role, Role::Volunteer { .. } | Role::Intake | Role::System), "/alerts", "nav.alerts"),
+        (command_center || reads_all || matches!(role, Role::Department { .. }), "/stats", "nav.stats"),
+        (command_center || reads_all, "/map", "nav.map"),
+        (command_center, "/wall", "nav.wall"),
+        (command_center || matches!(role, Role::Department { .. } | Role::Volunteer { .. }), "/board", "nav.board"),
+    ];
+    links.extend(wanted.into_iter().filter(|(show, _, _)| *show).map(|(_, href, key)| (href.to_string(), key)));
+    links
 }
 
 /// `景山街道`, `区城管执法局`, `志愿者 gw-7`, `12345中心`: whom a person speaks for.
@@ -182,6 +168,16 @@ mod tests {
         assert_eq!(remaining(Lang::En, due(7_500), now), "2h 05m");
         assert_eq!(remaining(Lang::En, due(-600), now), "overdue 10m");
         assert_eq!(local_time(now), "2026-03-02 10:00");
+    }
+
+    #[test]
+    fn each_role_sees_the_screens_of_its_day() {
+        let hrefs = |role: Role| nav_links(&role).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
+        assert_eq!(hrefs(Role::Volunteer { member: "gw-7".into() }), ["/board"]);
+        let dispatcher = hrefs(Role::Dispatcher { street: "jingshan".into() });
+        assert_eq!(dispatcher[0], "/queue/jingshan");
+        assert!(dispatcher.contains(&"/wall".to_string()) && !dispatcher.contains(&"/cases".to_string()));
+        assert_eq!(hrefs(Role::Auditor), ["/cases", "/alerts", "/stats", "/map"]);
     }
 
     #[test]

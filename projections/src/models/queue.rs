@@ -141,19 +141,7 @@ pub async fn filtered_queue(
     filter: &QueueFilter,
     page: &PageRequest,
 ) -> Result<Page<QueueItem>, ListError> {
-    let mut filters = vec!["street = $1".to_string()];
-    let mut args = vec![Value::text(street)];
-    for (column, value) in [
-        ("state", &filter.state),
-        ("urgency", &filter.urgency),
-        ("category", &filter.category),
-        ("community", &filter.community),
-    ] {
-        if let Some(value) = value {
-            args.push(Value::text(value));
-            filters.push(format!("{column} = ${}", args.len()));
-        }
-    }
+
     let query = ListQuery {
         table: TABLE.name,
         columns: &[
@@ -169,10 +157,16 @@ pub async fn filtered_queue(
             "alert",
         ],
         types: &[Text, Text, Text, Text, Text, Text, Int, Int, Text, Text],
-        filters,
-        args,
+        filters: vec!["street = $1".to_string()],
+        args: vec![Value::text(street)],
         order: Order::Ascending,
-    };
+    }
+    .equal(&[
+        ("state", &filter.state),
+        ("urgency", &filter.urgency),
+        ("category", &filter.category),
+        ("community", &filter.community),
+    ]);
     let (rows, next) = query.page(store, page).await?;
     let items = rows
         .into_iter()
