@@ -117,6 +117,9 @@ pub struct ServeConfig {
     #[arg(long, env = "SHAOBAO_SESSION_MAX_HOURS", value_name = "HOURS", default_value_t = 12,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub session_max_hours: u32,
+    /// `/health/ready` reports degraded when a read model is further behind the log than this.
+    #[arg(long, env = "SHAOBAO_READY_MAX_LAG_SECONDS", value_name = "SECONDS", default_value_t = 60)]
+    pub ready_max_lag_seconds: u32,
 }
 
 impl Default for ServeConfig {
@@ -131,6 +134,7 @@ impl Default for ServeConfig {
             secure_cookies: false,
             session_idle_minutes: 30,
             session_max_hours: 12,
+            ready_max_lag_seconds: 60,
         }
     }
 }

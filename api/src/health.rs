@@ -19,7 +19,21 @@ pub async fn live() -> Json<Value> {
     Json(json!({ "status": "live" }))
 }
 
-/// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}`, else 503.
+/// Why the server is degraded: a read model more than `--ready-max-lag-seconds` behind the log
+/// (its readers see stale lists; commands still work, so the node stays in the pool).
+async fn lagging(state: &AppState) -> Option<String> {
+    let bound = state.ready_max_lag.as_secs_f64();
+    let lags = shaobao_projections::lag::lags(&state.store, state.clock.now()).await.ok()?;
+    let behind: Vec<String> = lags
+        .iter()
+        .filter(|lag| lag.seconds > bound)
+        .map(|lag| format!("{} {:.0} s ({} events)", lag.projection.as_str(), lag.seconds, lag.events))
+        .collect();
+    (!behind.is_empty()).then(|| format!("read models behind the log by more than {bound:.0} s: {}", behind.join(", ")))
+}
+
+/// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}` (or
+/// `"degraded"` with a `reason` when a read model lags too far behind the log), else 503.
 /// With NATS configured, `relay` reports the relay (connected, leader, lag_events,
 /// last_publish_at, published_up_to, last_error); a lagging or disconnected relay does not make
 /// the server unready, since commands never wait for NATS.
@@ -34,6 +48,10 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             let mut body = json!({ "status": "ready", "store": store });
             if let Some(relay) = &state.relay {
                 body["relay"] = json!(relay.report());
+            }
+            if let Some(reason) = lagging(&state).await {
+                body["status"] = json!("degraded");
+                body["reason"] = json!(reason);
             }
             return (StatusCode::OK, Json(body));
         }

@@ -1,17 +1,21 @@
 //! Prometheus metrics of one server: requests by route template and status (count and latency),
-//! commands by type and outcome, and (with NATS) the relay's state. Served as text at `/metrics`.
+//! commands by type and outcome, the read models' lag and the open cases, and (with NATS) the
+//! relay's state. Served as text at `/metrics`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use prometheus::{
-    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
-use shaobao_services::relay::{RelayReport, RelayStatus};
+use shaobao_projections::lag;
+use shaobao_projections::models::queue;
+use shaobao_services::relay::RelayReport;
+
+use crate::server::AppState;
 
 /// A registry per server (not the process-wide default), so servers started side by side in one
 /// test process keep separate counts.
@@ -23,6 +27,65 @@ pub struct Metrics {
     latency: HistogramVec,
     commands: IntCounterVec,
     relay: RelayGauges,
+    read_models: ReadModelGauges,
+}
+
+/// The read models' lag and the open cases, read from the store when `/metrics` is scraped.
+struct ReadModelGauges {
+    registry: Registry,
+    lag_events: IntGaugeVec,
+    lag_seconds: GaugeVec,
+    open_cases: IntGaugeVec,
+}
+
+impl ReadModelGauges {
+    fn new() -> Self {
+        let gauges = ReadModelGauges {
+            registry: Registry::new(),
+            lag_events: IntGaugeVec::new(
+                Opts::new("shaobao_projection_lag_events", "Events in the log a read model has not applied yet"),
+                &["projection"],
+            )
+            .expect("valid metric"),
+            lag_seconds: GaugeVec::new(
+                Opts::new("shaobao_projection_lag_seconds", "Age of the oldest event a read model has not applied yet"),
+                &["projection"],
+            )
+            .expect("valid metric"),
+            open_cases: IntGaugeVec::new(
+                Opts::new("shaobao_open_cases", "Open cases by street and state"),
+                &["street", "state"],
+            )
+            .expect("valid metric"),
+        };
+        for collector in [
+            Box::new(gauges.lag_events.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(gauges.lag_seconds.clone()),
+            Box::new(gauges.open_cases.clone()),
+        ] {
+            gauges.registry.register(collector).expect("metric registered once");
+        }
+        gauges
+    }
+
+    /// Reads the figures; a store that does not answer leaves them out of this scrape.
+    async fn gather(&self, state: &AppState) -> Vec<prometheus::proto::MetricFamily> {
+        let Ok(lags) = lag::lags(&state.store, state.clock.now()).await else {
+            return Vec::new();
+        };
+        for lag in lags {
+            let name = [lag.projection.as_str()];
+            self.lag_events.with_label_values(&name).set(lag.events.try_into().unwrap_or(i64::MAX));
+            self.lag_seconds.with_label_values(&name).set(lag.seconds);
+        }
+        self.open_cases.reset();
+        if let Ok(open) = queue::open_by_street_and_state(&state.store).await {
+            for (street, case_state, count) in open {
+                self.open_cases.with_label_values(&[street.as_str(), case_state.as_str()]).set(count);
+            }
+        }
+        self.registry.gather()
+    }
 }
 
 /// The relay's state, read from its status when `/metrics` is scraped; in a registry of their
@@ -132,6 +195,7 @@ impl Metrics {
             latency,
             commands,
             relay: RelayGauges::new(),
+            read_models: ReadModelGauges::new(),
         }
     }
 
@@ -154,11 +218,12 @@ impl Metrics {
         self.commands.with_label_values(&[command, outcome]).inc();
     }
 
-    fn render(&self, relay: Option<&RelayStatus>) -> String {
+    async fn render(&self, state: &AppState) -> String {
         let mut families = self.registry.gather();
-        if let Some(relay) = relay {
+        if let Some(relay) = &state.relay {
             families.extend(self.relay.gather(relay.report()));
         }
+        families.extend(self.read_models.gather(state).await);
         let mut text = Vec::new();
         TextEncoder::new()
             .encode(&families, &mut text)
@@ -176,10 +241,7 @@ impl Default for Metrics {
 /// Prometheus text exposition format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(
-    State(metrics): State<Arc<Metrics>>,
-    State(relay): State<Option<RelayStatus>>,
-) -> impl IntoResponse {
-    let text = metrics.render(relay.as_ref());
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let text = state.metrics.render(&state).await;
     ([(CONTENT_TYPE, prometheus::TEXT_FORMAT)], text)
 }

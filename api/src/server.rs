@@ -49,6 +49,8 @@ pub struct AppState {
     pub console: ConsoleSettings,
     /// Tells open console pages when the read models changed.
     pub live: LiveFeed,
+    /// `/health/ready` says degraded when a read model lags more than this.
+    pub ready_max_lag: std::time::Duration,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             accounts: Accounts::new(store.clone(), org.clone()),
             console: ConsoleSettings::default(),
             live: LiveFeed::new(store.clone(), cases.commits()),
+            ready_max_lag: std::time::Duration::from_secs(60),
             store,
             org,
             clock,
@@ -167,6 +170,7 @@ impl Server {
                         console: ConsoleSettings {
                             secure_cookies: config.secure_cookies,
                         },
+                        ready_max_lag: std::time::Duration::from_secs(config.ready_max_lag_seconds.into()),
                         ..state
                     }
                 },

@@ -11,6 +11,7 @@ pub mod deadline;
 mod deadline_service;
 mod error;
 mod fold;
+pub mod lag;
 pub mod log;
 pub mod models;
 pub mod page;

@@ -49,6 +49,7 @@ on_both_stores!(
     reads::history_metadata_and_masking,
     reads::the_feed_pages_through_the_log_in_commit_order,
     reads::org_openapi_docs_and_metrics,
+    reads::read_model_lag_and_open_cases_are_reported,
     reads::an_unreachable_store_answers_503,
 );
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use shaobao_tests::app::{TestApp, DEPARTMENT, STREET};
 
-use crate::support::{case_path, open, step};
+use crate::support::{case_path, complaint, open, step};
 
 /// History items carry position, metadata (actor, command id, time, correlation id = the request
 /// id) and hash; departments see the requester masked, in the case and in its history.
@@ -236,6 +236,28 @@ pub async fn org_openapi_docs_and_metrics(app: TestApp) {
     assert!(metrics
         .text
         .contains(r#"shaobao_http_request_duration_seconds_bucket{method="POST",route="/api/v1/cases",status="201",le="0.1"}"#));
+}
+
+/// `/metrics` shows each read model's lag and the open cases by street and state; `/health/ready`
+/// is ready (not degraded) once the read models have caught up.
+pub async fn read_model_lag_and_open_cases_are_reported(app: TestApp) {
+    let opened = app.post("/api/v1/cases", &app.tokens.hotline, &complaint(STREET)).await;
+    assert_eq!(opened.status, 201, "{opened}");
+    let position = opened.body["position"].as_str().unwrap().to_string();
+    let queue = app
+        .get(&format!("/api/v1/streets/{STREET}/queue?min_position={position}"), &app.tokens.hotline)
+        .await;
+    assert_eq!(queue.status, 200, "{queue}");
+    let metrics = app.get("/metrics", "").await;
+    for line in [
+        format!(r#"shaobao_open_cases{{state="received",street="{STREET}"}} 1"#),
+        r#"shaobao_projection_lag_events{projection="queue"} 0"#.to_string(),
+        r#"shaobao_projection_lag_seconds{projection="statistics"} 0"#.to_string(),
+    ] {
+        assert!(metrics.text.lines().any(|l| l == line), "{line} not in\n{}", metrics.text);
+    }
+    let ready = app.get("/health/ready", "").await;
+    assert_eq!((ready.status, &ready.body["status"]), (200, &json!("ready")), "{ready}");
 }
 
 /// A store that cannot be reached answers 503 (retry later), never 500.

@@ -276,6 +276,19 @@ pub async fn district_counts(store: &Store, now: DateTime<Utc>) -> Result<Distri
     Ok(counts)
 }
 
+/// Open cases per (street, state) across the district (the `shaobao_open_cases` gauge).
+pub async fn open_by_street_and_state(store: &Store) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let sql = format!("SELECT street, state, COUNT(*) FROM {} GROUP BY street, state", TABLE.name);
+    let rows = fetch(store, &Statement::new(sql, vec![]), &[Text, Text, Int]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut f = Fields::new(row);
+            (f.text().unwrap_or_default(), f.text().unwrap_or_default(), f.int().unwrap_or(0))
+        })
+        .collect())
+}
+
 /// What the wall screen shows of the open cases.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DistrictCounts {

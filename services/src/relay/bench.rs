@@ -115,7 +115,7 @@ async fn whole_log_as_messages(
 }
 
 async fn count_events(store: &Store) -> Result<usize, RelayError> {
-    Ok(super::checkpoint::events_after(store, LogPosition::START).await? as usize)
+    Ok(store.count_after(LogPosition::START).await? as usize)
 }
 
 /// Deletes the stream; creates it again unless the relay is to do that itself.

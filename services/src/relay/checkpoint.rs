@@ -20,23 +20,3 @@ pub(crate) async fn save(store: &Store, position: LogPosition) -> Result<(), Sto
     with_pool!(store, pool => sqlx::query(sql).bind(&token).execute(pool).await.map(drop)?);
     Ok(())
 }
-
-/// Events committed (or still committing) after `position`: the relay's lag.
-pub(crate) async fn events_after(store: &Store, position: LogPosition) -> Result<u64, StoreError> {
-    let sql = match store {
-        Store::Postgres(_) => {
-            "SELECT count(*) FROM events
-             WHERE (transaction_id, position) > ($1::text::xid8, $2)"
-        }
-        // Positions are commit order on SQLite; $1 keeps the argument list alike.
-        Store::Sqlite(_) => "SELECT count(*) FROM events WHERE position > $2 AND $1 IS NOT NULL",
-    };
-    let (count,): (i64,) = with_pool!(store, pool => {
-        sqlx::query_as(sql)
-            .bind(position.transaction.to_string())
-            .bind(position.position)
-            .fetch_one(pool)
-            .await?
-    });
-    Ok(count.try_into().unwrap_or(0))
-}

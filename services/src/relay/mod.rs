@@ -192,7 +192,7 @@ impl Relay {
     async fn refresh_lag(&self) {
         let counted = async {
             let checkpoint = checkpoint::load(&self.store).await?;
-            let lag = checkpoint::events_after(&self.store, checkpoint).await?;
+            let lag = self.store.count_after(checkpoint).await?;
             Ok::<_, StoreError>((checkpoint, lag))
         };
         match counted.await {

@@ -172,6 +172,29 @@ impl Store {
         )
     }
 
+    /// How many events were committed (or are still committing) after `position`: how far a
+    /// reader at `position` lags behind the log.
+    pub async fn count_after(&self, position: LogPosition) -> Result<u64, StoreError> {
+        let sql = match self {
+            Store::Postgres(_) => {
+                "SELECT count(*) FROM events
+                 WHERE (transaction_id, position) > ($1::text::xid8, $2)"
+            }
+            // Positions are commit order on SQLite; $1 keeps the argument list alike.
+            Store::Sqlite(_) => {
+                "SELECT count(*) FROM events WHERE position > $2 AND $1 IS NOT NULL"
+            }
+        };
+        let (count,): (i64,) = with_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(position.transaction.to_string())
+                .bind(position.position)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count.try_into().unwrap_or(0))
+    }
+
     /// One stream's events in sequence order, with their log positions.
     pub async fn history(
         &self,
