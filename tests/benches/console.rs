@@ -1,8 +1,14 @@
 //! Console page latency on a busy district, beside the JSON API answering the same question, and
 //! how soon a command shows on an open page's live stream:
-//! `cargo bench -p shaobao-tests --bench console [-- [sqlite|postgres] [REQUESTS] [CASES]]`
+//! `cargo bench -p shaobao-tests --bench console [-- [sqlite|postgres] [REQUESTS] [CASES] [EVENTS]]`
 //! (default SQLite, 200 requests per route, 100,000 open cases of which a tenth are in one
-//! street, plus one case with 200 events).
+//! street and a fifth of one category, plus one case with 200 events, plus closed cases over the
+//! twelve months before until the log holds 1,000,000 events).
+//!
+//! Issue 12's screens are timed too: `/stats` for the last full month, `/wall/data` and
+//! `/map/data` (one category: a fifth of the open cases, 20,000 by default; and the whole
+//! district), signed in as the hotline, each beside a JSON read of the API. No seeded case carries
+//! a point of its own: the map places every one near its street's centre.
 //!
 //! The store is seeded straight into the event table (valid, hash-chained case streams; the
 //! command path would take far too long), then the real server starts, builds its read models and
@@ -13,19 +19,24 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use cqrs_es::Aggregate;
 use serde_json::{json, Value};
 use shaobao_api::{ServeConfig, Server};
 use shaobao_domain::case::{
-    CaseKind, Channel, ContactChannel, Dispatcher, Location, Requester, Unit,
+    CaseCommand, CaseKind, Channel, ContactChannel, Dispatcher, Location, OpenCase, Requester,
+    Satisfaction, Unit,
 };
+use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::Urgency;
-use shaobao_domain::CaseEvent;
+use shaobao_domain::{Actor, Case, CaseAction, CaseEvent, Role};
 use shaobao_services::accounts::{Accounts, NewUser};
 use shaobao_services::clock::ManualClock;
+use shaobao_services::org_file::load_org;
 use shaobao_services::store::chain::{hash, Link, GENESIS};
 use shaobao_services::store::Store;
 use shaobao_tests::app::dispatcher;
 use shaobao_tests::databases::{Backend, TestStore};
+use shaobao_tests::script::{accept, close, contact, dispatch, reached, resolve, to_department};
 use tokio::sync::oneshot;
 
 const STREET: &str = "jingshan";
@@ -47,6 +58,12 @@ const URGENCIES: [Urgency; 4] = [
     Urgency::Complex,
     Urgency::Emergency,
 ];
+/// Every fifth open case is of this category (the map's 20,000 of 100,000).
+const MAP_CATEGORY: (&str, &str) = ("road_damage", "city_admin");
+/// The month `/stats` is timed for: the last full one before [`now`].
+const STATS_MONTH: &str = "2026-02";
+/// Events of each closed case of the history.
+const CLOSED_CASE_EVENTS: u64 = 8;
 const BIG_CASE_EVENTS: usize = 200;
 /// Commands whose visibility on the live stream is timed.
 const LIVE_SAMPLES: usize = 50;
@@ -70,14 +87,18 @@ async fn main() {
     };
     let requests: usize = args.get(1).map_or(200, |a| a.parse().expect("REQUESTS"));
     let district: u64 = args.get(2).map_or(100_000, |a| a.parse().expect("CASES"));
+    let log_size: u64 = args
+        .get(3)
+        .map_or(1_000_000, |a| a.parse().expect("EVENTS"));
     let in_street = district / 10;
 
     let store = TestStore::fresh(backend).await.expect("a store");
     let started = Instant::now();
-    let (events, big_case) = seed(&store.store, district, in_street).await;
+    let (events, big_case, closed) = seed(&store.store, district, in_street, log_size).await;
     eprintln!(
-        "seeded {district} open cases ({in_street} in {STREET}) and one of {BIG_CASE_EVENTS} \
-         events: {events} events in {:.1?} ({backend:?})",
+        "seeded {district} open cases ({in_street} in {STREET}), {closed} closed cases over \
+         twelve months and one case of {BIG_CASE_EVENTS} events: {events} events in {:.1?} \
+         ({backend:?})",
         started.elapsed()
     );
 
@@ -112,9 +133,24 @@ async fn main() {
         .create(person, PASSWORD, now())
         .await
         .expect("user");
+    let hotline = NewUser {
+        login: "bench.hotline".into(),
+        display_name: "孙接线".into(),
+        role: Role::Hotline,
+    };
+    accounts
+        .create(hotline, PASSWORD, now())
+        .await
+        .expect("user");
     let token = state
         .tokens
         .create(dispatcher(STREET), &state.org, Utc::now())
+        .await
+        .expect("token")
+        .token;
+    let hotline_token = state
+        .tokens
+        .create(Role::Hotline, &state.org, Utc::now())
         .await
         .expect("token")
         .token;
@@ -160,22 +196,20 @@ async fn main() {
         ),
     ];
     for (console, baseline, what) in &pairs {
-        for _ in 0..10 {
-            get(&client, &base, console).await;
-            get(&client, &base, baseline).await;
-        }
-        let (mut console_ms, mut baseline_ms) = (Vec::new(), Vec::new());
-        for _ in 0..requests {
-            console_ms.push(timed(&client, &base, console).await);
-            baseline_ms.push(timed(&client, &base, baseline).await);
-        }
-        report(&format!("{what}: page"), &mut console_ms);
-        report(&format!("{what}: JSON baseline"), &mut baseline_ms);
-        println!(
-            "  ratio page/baseline at p50: {:.2}",
-            percentile(&console_ms, 0.5) / percentile(&baseline_ms, 0.5)
-        );
+        compare(&client, &base, console, baseline, what, requests).await;
     }
+
+    let hotline_cookie = sign_in(&client, &base, "bench.hotline").await;
+    let district_screens = Screens {
+        client: &client,
+        base: &base,
+        cookie: &hotline_cookie,
+        token: &hotline_token,
+        requests,
+        district,
+        events,
+    };
+    district_screens.measure().await;
 
     live_delay(&client, &base, &cookie, &token).await;
     println!(
@@ -185,6 +219,126 @@ async fn main() {
 
     let _ = stop.send(());
     served.await.expect("server task");
+}
+
+/// Issue 12's screens, signed in as the hotline (the whole district).
+struct Screens<'a> {
+    client: &'a reqwest::Client,
+    base: &'a str,
+    cookie: &'a str,
+    token: &'a str,
+    requests: usize,
+    district: u64,
+    events: u64,
+}
+
+impl Screens<'_> {
+    async fn measure(&self) {
+        let (client, base) = (self.client, self.base);
+        let page = |path: &str| Get {
+            path: path.to_string(),
+            auth: Auth::Cookie(self.cookie.to_string()),
+        };
+        let api = |path: &str| Get {
+            path: path.to_string(),
+            auth: Auth::Bearer(self.token.to_string()),
+        };
+        // What the map and the wall draw, checked before anything is timed.
+        let category = MAP_CATEGORY.0;
+        let filtered = format!("/map/data?category={category}");
+        let one_category = points(&get(client, base, &page(&filtered)).await);
+        assert_eq!(one_category, self.district.div_ceil(5), "{filtered}");
+        let everything = get(client, base, &page("/map/data")).await;
+        // The open cases and the long-running one.
+        assert_eq!(points(&everything), self.district + 1, "/map/data");
+        let wall: Value =
+            serde_json::from_str(&get(client, base, &page("/wall/data")).await).expect("wall");
+        assert_eq!(wall["open"]["open"].as_u64(), Some(self.district + 1));
+        let stats = get(client, base, &page(&format!("/stats?month={STATS_MONTH}"))).await;
+        assert!(
+            stats.contains("data-key=\"jingshan\""),
+            "/stats has no jingshan row"
+        );
+
+        println!(
+            "issue 12 screens: {} events in the log, {} open cases; signed in as the hotline",
+            self.events,
+            self.district + 1
+        );
+        let stats_api = format!("/api/v1/stats?month={STATS_MONTH}&group_by=street");
+        let rankings_api = "/api/v1/rankings?unit=street&month=2026-03";
+        let queue_api = format!("/api/v1/streets/{STREET}/queue?limit=500");
+        println!(
+            "stats: GET /stats?month={STATS_MONTH} (table, rankings, 12-month trend) against \
+             GET {stats_api}"
+        );
+        println!("wall: GET /wall/data against GET {rankings_api}");
+        println!(
+            "map: GET /map/data?category={category} ({one_category} points) and GET /map/data \
+             ({} points, {} bytes) against GET {queue_api}",
+            self.district + 1,
+            everything.len()
+        );
+        // The whole district's map is heavy: fewer samples.
+        let heavy = (self.requests / 4).max(20);
+        let pairs = [
+            (
+                page(&format!("/stats?month={STATS_MONTH}")),
+                api(&stats_api),
+                "stats for a month",
+                self.requests,
+            ),
+            (page("/wall/data"), api(rankings_api), "wall data", heavy),
+            (
+                page(&filtered),
+                api(&queue_api),
+                "map data, one category",
+                self.requests,
+            ),
+            (
+                page("/map/data"),
+                api(&queue_api),
+                "map data, whole district",
+                heavy,
+            ),
+        ];
+        for (screen, baseline, what, samples) in &pairs {
+            compare(client, base, screen, baseline, what, *samples).await;
+        }
+    }
+}
+
+/// The number of points in a `/map/data` answer.
+fn points(body: &str) -> u64 {
+    let data: Value = serde_json::from_str(body).expect("map JSON");
+    data["points"].as_array().map_or(0, |p| p.len() as u64)
+}
+
+/// Times `samples` requests of a console route and of its JSON baseline, alternately, after ten
+/// of each to warm up; prints p50, p95 and max of both and their ratio at p50.
+async fn compare(
+    client: &reqwest::Client,
+    base: &str,
+    console: &Get,
+    baseline: &Get,
+    what: &str,
+    samples: usize,
+) {
+    for _ in 0..10 {
+        get(client, base, console).await;
+        get(client, base, baseline).await;
+    }
+    let (mut console_ms, mut baseline_ms) = (Vec::new(), Vec::new());
+    for _ in 0..samples {
+        console_ms.push(timed(client, base, console).await);
+        baseline_ms.push(timed(client, base, baseline).await);
+    }
+    report(&format!("{what}: page"), &mut console_ms);
+    report(&format!("{what}: JSON baseline"), &mut baseline_ms);
+    println!(
+        "  ratio page/baseline at p50: {:.2} ({samples} samples each)",
+        percentile(&console_ms, 0.5) / percentile(&baseline_ms, 0.5)
+    );
 }
 
 fn queue_api() -> String {
@@ -345,9 +499,11 @@ async fn sign_in(client: &reqwest::Client, base: &str, login: &str) -> String {
 /// One stored event row: aggregate id, sequence, type, payload, metadata.
 type EventRow = (String, i64, String, String, String);
 
-/// Writes `district` open cases (`in_street` of them in [`STREET`]) and one case of
-/// [`BIG_CASE_EVENTS`] events; returns the number of events and the big case's id.
-async fn seed(store: &Store, district: u64, in_street: u64) -> (u64, String) {
+/// Writes `district` open cases (`in_street` of them in [`STREET`]), one case of
+/// [`BIG_CASE_EVENTS`] events, then closed cases spread over the twelve months before [`now`]
+/// until the log holds about `log_size` events; returns the number of events, the big case's id
+/// and the number of closed cases.
+async fn seed(store: &Store, district: u64, in_street: u64, log_size: u64) -> (u64, String, u64) {
     let mut written = 0u64;
     let mut batch: Vec<EventRow> = Vec::new();
     for n in 0..district {
@@ -360,8 +516,92 @@ async fn seed(store: &Store, district: u64, in_street: u64) -> (u64, String) {
     let big = case_id(u64::MAX);
     batch.extend(stream_rows(&big, &big_case(), u64::MAX));
     written += batch.len() as u64;
+    insert(store, std::mem::take(&mut batch)).await;
+
+    let org = load_org(None, 1.0).expect("the sample district");
+    let closed = log_size.saturating_sub(written) / CLOSED_CASE_EVENTS;
+    // Opened from 1 March 2025 to 25 February 2026 (Beijing), evenly.
+    let first = Utc.with_ymd_and_hms(2025, 2, 28, 16, 0, 0).unwrap();
+    let span = Utc.with_ymd_and_hms(2026, 2, 25, 0, 0, 0).unwrap() - first;
+    for i in 0..closed {
+        let at = first + TimeDelta::seconds(span.num_seconds() * i as i64 / closed as i64);
+        let n = district + i;
+        let events = closed_case(&org, n, at);
+        assert_eq!(events.len() as u64, CLOSED_CASE_EVENTS, "{events:?}");
+        batch.extend(stream_rows(&case_id(n), &events, n));
+        if batch.len() >= 5_000 {
+            written += batch.len() as u64;
+            insert(store, std::mem::take(&mut batch)).await;
+        }
+    }
+    written += batch.len() as u64;
     insert(store, batch).await;
-    (written, big)
+    (written, big, closed)
+}
+
+/// A case opened at `at` and carried to its close by the domain itself (its decisions, deadlines
+/// and on-time marks): dispatched, signed, the requester contacted (a day late for every seventh),
+/// resolved two days on, accepted, called back (resolved but for every fifth; satisfied, basically
+/// satisfied or dissatisfied in turn) and closed.
+fn closed_case(org: &Organisation, n: u64, at: DateTime<Utc>) -> Vec<CaseEvent> {
+    let (category, department) = CATEGORIES[(n % 4) as usize];
+    let streets = [
+        STREET,
+        OTHER_STREETS[0],
+        OTHER_STREETS[1],
+        OTHER_STREETS[2],
+        OTHER_STREETS[3],
+    ];
+    let street = streets[(n % 5) as usize];
+    let hotline = Actor::hotline("bench");
+    let unit = Actor::department(department, "bench");
+    let satisfaction = [
+        Satisfaction::Satisfied,
+        Satisfaction::BasicallySatisfied,
+        Satisfaction::Dissatisfied,
+    ][(n % 3) as usize];
+    let contact_after = if n % 7 == 0 { 30 * 60 } else { 60 };
+    let open = OpenCase {
+        channel: Channel::Hotline,
+        kind: CaseKind::Complaint,
+        category: category.into(),
+        urgency: None,
+        description: format!("历史诉求 {n}：{category}"),
+        location: Location::street(street),
+        requester: Some(Requester {
+            name: "王小明".into(),
+            phone: "13812341234".into(),
+        }),
+        source: None,
+    };
+    let steps = [
+        (&hotline, 0, CaseAction::Open(open)),
+        (&hotline, 5, dispatch(to_department(department))),
+        (&unit, 20, CaseAction::Sign),
+        (&unit, contact_after, contact()),
+        (&unit, 2 * 24 * 60, resolve()),
+        (&hotline, 2 * 24 * 60 + 60, accept()),
+        (
+            &hotline,
+            2 * 24 * 60 + 120,
+            reached(n % 5 != 0, satisfaction),
+        ),
+        (&hotline, 2 * 24 * 60 + 180, close()),
+    ];
+    let mut case = Case::default();
+    let mut events = Vec::new();
+    for (actor, minutes, action) in steps {
+        let name = action.name();
+        let command = CaseCommand::new(actor.clone(), at + TimeDelta::minutes(minutes), action);
+        let decided = case
+            .decide(command, org)
+            .unwrap_or_else(|err| panic!("history case {n}: {name} refused: {err}"));
+        for event in decided {
+            case.apply(event.clone());
+            events.push(event);
+        }
+    }
+    events
 }
 
 fn case_id(n: u64) -> String {
@@ -375,7 +615,11 @@ fn case_id(n: u64) -> String {
 /// An open case: dispatched to the category's department, then (by `n`) signed and contacted.
 fn open_case(n: u64, in_street: u64) -> Vec<CaseEvent> {
     let at = Utc.with_ymd_and_hms(2026, 2, 28, 0, 0, 0).unwrap() + TimeDelta::seconds(n as i64);
-    let (category, department) = CATEGORIES[(n % 4) as usize];
+    let (category, department) = if n % 5 == 0 {
+        MAP_CATEGORY
+    } else {
+        CATEGORIES[(n % 4) as usize]
+    };
     let street = if n < in_street {
         STREET
     } else {

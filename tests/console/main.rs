@@ -2,10 +2,15 @@
 //! accounts in browsers of their own and work cases through the pages' forms, found by their
 //! automation hooks (`form[data-action]`, `[data-case-id]`, `[data-case-state]`, ...). On SQLite:
 //! the HTTP suites cover PostgreSQL. Each test saves a screenshot of the screen it ends on under
-//! `target/screenshots/`.
+//! `target/screenshots/`. Issue 12's screens: statistics (`stats`), map (`map`), wall screen
+//! (`wall`) and the auditor's case view (`audit`).
 
+mod audit;
 mod errors;
 mod harness;
+mod map;
 mod security;
+mod stats;
 mod support;
+mod wall;
 mod workflow;

@@ -9,8 +9,8 @@ use shaobao_projections::models::search::{search_cases, CaseFilter};
 use shaobao_projections::models::{inbox, queue, volunteers};
 use shaobao_projections::{NotCaughtUp, PageRequest, ProjectionsConfig};
 use shaobao_tests::databases::TestStore;
+use shaobao_tests::month::scripted_month;
 
-use crate::statistics::scripted_month;
 use crate::support::*;
 
 fn page(limit: u32) -> PageRequest {

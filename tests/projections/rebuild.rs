@@ -11,8 +11,8 @@ use shaobao_projections::{rebuild, verify, PageRequest, ProjectionName};
 use shaobao_services::clock::Clock;
 use shaobao_services::store::Store;
 use shaobao_tests::databases::TestStore;
+use shaobao_tests::month::scripted_month;
 
-use crate::statistics::scripted_month;
 use crate::support::*;
 
 /// Everything the lists and statistics show, as JSON.

@@ -15,6 +15,7 @@ use shaobao_services::command::CommandOutcome;
 use shaobao_services::org_file::load_org;
 use shaobao_services::store::{LogPosition, Store};
 use shaobao_tests::databases::TestStore;
+pub use shaobao_tests::script::*;
 
 /// Monday 2 March 2026, 10:00 in Beijing: a working day, inside working hours.
 pub fn monday_morning() -> DateTime<Utc> {
@@ -94,23 +95,8 @@ impl World {
 
     /// Opens a hotline case in `street` and returns its id.
     pub async fn open(&mut self, street: &str, category: &str, description: &str) -> String {
-        let open = OpenCase {
-            channel: Channel::Hotline,
-            kind: CaseKind::Complaint,
-            category: category.into(),
-            urgency: None,
-            description: description.into(),
-            location: Location::street(street),
-            requester: None,
-            source: None,
-        };
-        let outcome = self
-            .cases
-            .open(&hotline(), open, &Request::default())
+        self.open_case(complaint(street, category, description))
             .await
-            .expect("open");
-        self.last = outcome.position;
-        outcome.aggregate_id
     }
 
     /// The case's events, by name, in order.
@@ -145,84 +131,23 @@ pub async fn caught_up(projections: &Projections, world: &World) {
         .expect("projections catch up");
 }
 
-pub fn hotline() -> Actor {
-    Actor::hotline("op-1")
-}
-
-pub fn department(code: &str) -> Actor {
-    Actor::department(code, format!("{code}-desk"))
-}
-
-pub fn dispatcher(street: &str) -> Actor {
-    Actor::dispatcher(street, format!("{street}-center"))
-}
-
-pub fn dispatch(unit: Unit) -> CaseAction {
-    CaseAction::Dispatch(Dispatch {
-        unit,
-        co_units: vec![],
-    })
-}
-
-pub fn to_department(code: &str) -> Unit {
-    Unit::Department(code.into())
-}
-
-pub fn contact() -> CaseAction {
-    CaseAction::Contact(Contact {
-        channel: ContactChannel::Phone,
-        note: None,
-    })
-}
-
-pub fn resolve() -> CaseAction {
-    CaseAction::Resolution(SubmitResolution {
-        outcome: Outcome::Resolved,
-        summary: "处理完毕".into(),
-        evidence: vec![],
-    })
-}
-
-pub fn accept() -> CaseAction {
-    CaseAction::Verification(Verify {
-        accepted: true,
-        note: None,
-    })
-}
-
-/// A callback that reached the requester.
-pub fn reached(resolved: bool, satisfaction: Satisfaction) -> CaseAction {
-    CaseAction::Callback(Callback {
-        reached: true,
-        resolved: Some(resolved),
-        satisfaction: Some(satisfaction),
-        comment: None,
-    })
-}
-
-pub fn unreached() -> CaseAction {
-    CaseAction::Callback(Callback {
-        reached: false,
-        resolved: None,
-        satisfaction: None,
-        comment: None,
-    })
-}
-
-pub fn close() -> CaseAction {
-    CaseAction::Close(Note { note: None })
-}
-
-pub fn reason(text: &str) -> Reason {
-    Reason {
-        reason: text.into(),
+/// The scripts of `shaobao_tests::script` played straight on the case service.
+impl Desk for World {
+    async fn open_case(&mut self, open: OpenCase) -> String {
+        let outcome = self
+            .cases
+            .open(&hotline(), open, &Request::default())
+            .await
+            .expect("open");
+        self.last = outcome.position;
+        outcome.aggregate_id
     }
-}
 
-pub fn minutes(n: i64) -> chrono::Duration {
-    chrono::Duration::minutes(n)
-}
+    async fn act(&mut self, case_id: &str, actor: &Actor, action: CaseAction) {
+        World::act(self, case_id, actor, action).await;
+    }
 
-pub fn hours(n: i64) -> chrono::Duration {
-    chrono::Duration::hours(n)
+    fn advance(&self, by: chrono::Duration) {
+        World::advance(self, by);
+    }
 }

@@ -4,8 +4,8 @@
 use shaobao_projections::{rebuild, verify, CheckStatus, ProjectionName, VerifyReport};
 use shaobao_services::store::Store;
 use shaobao_tests::databases::TestStore;
+use shaobao_tests::month::scripted_month;
 
-use crate::statistics::scripted_month;
 use crate::support::*;
 
 /// Runs SQL as anyone with write access to the database could.

@@ -139,6 +139,36 @@ impl Driver {
     /// Opens a new browser (own profile, own cookies) whose relative paths resolve against
     /// `base` (e.g. `http://127.0.0.1:PORT`).
     pub async fn open(&self, base: &str) -> Browser {
+        self.open_window(base, 1366, 900).await
+    }
+
+    /// [`Driver::open`] with a page area (viewport) of exactly `width` × `height` CSS pixels,
+    /// e.g. a 1920×1080 wall screen: the window is resized until the page reports that size.
+    pub async fn open_sized(&self, base: &str, width: u32, height: u32) -> Browser {
+        let browser = self.open_window(base, width, height).await;
+        for _ in 0..3 {
+            let inner = browser
+                .client
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .expect("read the viewport");
+            let size = |i: usize| inner[i].as_i64().unwrap_or_default();
+            let (dw, dh) = (i64::from(width) - size(0), i64::from(height) - size(1));
+            if (dw, dh) == (0, 0) {
+                return browser;
+            }
+            let (w, h) = browser.client.get_window_size().await.expect("window size");
+            let grow = |now: u64, by: i64| u32::try_from(now as i64 + by).expect("window size");
+            browser
+                .client
+                .set_window_size(grow(w, dw), grow(h, dh))
+                .await
+                .expect("resize the window");
+        }
+        panic!("cannot give the page a {width}×{height} viewport");
+    }
+
+    async fn open_window(&self, base: &str, width: u32, height: u32) -> Browser {
         let profile = tempfile::tempdir_in(self.dir.path()).expect("profile dir");
         let capabilities = json!({
             "browserName": "chrome",
@@ -147,7 +177,7 @@ impl Driver {
                 "args": [
                     "--headless=new",
                     "--no-sandbox",
-                    "--window-size=1366,900",
+                    format!("--window-size={width},{height}"),
                     "--lang=zh-CN",
                     "--disable-gpu",
                     "--disable-dev-shm-usage",
