@@ -7,6 +7,7 @@ mod concurrency;
 mod idempotency;
 mod lease;
 mod ordering;
+mod portable;
 mod services;
 mod support;
 mod tampering;
@@ -61,6 +62,12 @@ on_both_stores!(
     lease::one_leader_per_job_and_failover,
     ordering::reader_never_passes_an_open_transaction,
     ordering::random_interleavings_deliver_every_event_once_in_commit_order,
+    portable::export_then_import_into_the_other_store_keeps_every_history,
+    portable::a_long_file_imports_with_heads_read_back_from_the_store,
+    portable::an_altered_event_is_refused_whole,
+    portable::a_gap_is_refused_whole,
+    portable::a_malformed_line_is_refused_with_its_number,
+    portable::a_store_that_holds_events_is_refused,
     tampering::an_intact_log_verifies_clean,
     tampering::a_modified_payload_is_detected,
     tampering::modified_metadata_is_detected,

@@ -31,6 +31,37 @@ pub struct Link<'a> {
 /// JSON is hashed in serde_json's canonical form (object keys sorted), so the hash does not depend
 /// on how a database stores or returns the text.
 pub fn hash(previous: &str, link: &Link<'_>) -> String {
+    let payload = link.payload.to_string();
+    let metadata = link.metadata.to_string();
+    hash_rendered(
+        previous,
+        &RenderedLink {
+            aggregate_type: link.aggregate_type,
+            aggregate_id: link.aggregate_id,
+            sequence: link.sequence,
+            event_type: link.event_type,
+            event_version: link.event_version,
+            payload: &payload,
+            metadata: &metadata,
+        },
+    )
+}
+
+/// A [`Link`] whose payload and metadata are already rendered as canonical JSON text
+/// (`Value::to_string`): the importer renders each event once, for its hash and for its row.
+pub struct RenderedLink<'a> {
+    pub aggregate_type: &'a str,
+    pub aggregate_id: &'a str,
+    pub sequence: i64,
+    pub event_type: &'a str,
+    pub event_version: &'a str,
+    pub payload: &'a str,
+    /// Without the `hash` key.
+    pub metadata: &'a str,
+}
+
+/// [`hash`] of a link rendered beforehand.
+pub fn hash_rendered(previous: &str, link: &RenderedLink<'_>) -> String {
     let mut digest = Sha256::new();
     for part in [
         previous,
@@ -39,8 +70,8 @@ pub fn hash(previous: &str, link: &Link<'_>) -> String {
         &link.sequence.to_string(),
         link.event_type,
         link.event_version,
-        &link.payload.to_string(),
-        &link.metadata.to_string(),
+        link.payload,
+        link.metadata,
     ] {
         digest.update(part.len().to_le_bytes());
         digest.update(part.as_bytes());
