@@ -52,6 +52,8 @@ pub enum Command {
     Export(portable::ExportArgs),
     /// Append a `shaobao export` file (or stdin) into an empty store, checking every hash chain.
     Import(portable::ImportArgs),
+    /// Copy the SQLite store to a new file, consistently, also while it serves.
+    Backup(portable::BackupArgs),
     /// Play a deterministic synthetic district day against the HTTP API and report it.
     Simulate(simulate::SimulateArgs),
     /// Measure the command path against a raw baseline, HTTP latency and rebuild throughput.
@@ -168,6 +170,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Verify(config) => replay::verify_all(&config).await,
         Command::Export(args) => portable::export(args).await,
         Command::Import(args) => portable::import(args).await,
+        Command::Backup(args) => portable::backup(args).await,
         Command::Simulate(args) => simulate::run(args).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Agent(config) => Ok(crate::agent::run(config, shutdown_signal()).await?),

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use shaobao_services::accounts::AccountError;
 use shaobao_services::org_file::OrgFileError;
-use shaobao_services::store::{ImportError, StoreError};
+use shaobao_services::store::{BackupError, ImportError, StoreError};
 use shaobao_services::tokens::TokenError;
 
 /// Exit code for bad configuration or usage (flags, URLs, organisation file).
@@ -55,6 +55,9 @@ pub enum Error {
     /// `shaobao import` refused its input (nothing was written) or could not read it.
     #[error("import refused, nothing written: {0}")]
     Import(shaobao_services::store::ImportError),
+    /// `shaobao backup` was pointed at PostgreSQL or an existing file, or could not write.
+    #[error("backup: {0}")]
+    Backup(shaobao_services::store::BackupError),
     /// An input file named on the command line cannot be opened.
     #[error("cannot open {}: {source}", path.display())]
     Input {
@@ -81,6 +84,7 @@ impl Error {
             | Error::Token(_)
             | Error::Input { .. }
             | Error::Import(ImportError::NotEmpty)
+            | Error::Backup(BackupError::NotSqlite | BackupError::Exists(_))
             | Error::Relay(_)
             | Error::Database {
                 source: StoreError::UnsupportedUrl(_),

@@ -861,6 +861,44 @@ fn import_refuses_a_bad_line_with_its_number_and_writes_nothing() {
     assert!(line.contains("cannot open nope.jsonl"), "{line}");
 }
 
+#[test]
+fn backup_copies_the_sqlite_store_into_a_file_that_verifies() {
+    let dir = TempDir::new().unwrap();
+    let source = sqlite_url(dir.path());
+    two_cases(&source);
+    let copy = dir.path().join("backup").join("copy.db");
+    std::fs::create_dir(copy.parent().unwrap()).unwrap();
+    let copy_arg = copy.to_str().unwrap();
+    let backup = |url: &str| {
+        run(
+            dir.path(),
+            &["backup", "--database-url", url, "--output", copy_arg],
+        )
+    };
+
+    let made = backup(&source);
+    assert!(made.status.success(), "{made:?}");
+    assert!(text(&made.stdout).contains("backed up to"), "{made:?}");
+    let verified = run(
+        dir.path(),
+        &["verify", "--database-url", &format!("sqlite:{copy_arg}")],
+    );
+    assert!(verified.status.success(), "{verified:?}");
+    assert!(
+        text(&verified.stdout).contains("hash chains: 2 streams, 4 events, 0 problems"),
+        "{verified:?}"
+    );
+
+    let again = backup(&source);
+    let line = the_one_line(&again);
+    assert_eq!(again.status.code(), Some(2), "{line}");
+    assert!(line.contains("already exists"), "{line}");
+    let postgres = backup("postgres://nobody@127.0.0.1:1/none");
+    let line = the_one_line(&postgres);
+    assert_eq!(postgres.status.code(), Some(2), "{line}");
+    assert!(line.contains("pg_basebackup or pg_dump"), "{line}");
+}
+
 // ------------------------------------------------------------------------------- failures
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod append;
+mod backup;
 mod concurrency;
 mod idempotency;
 mod lease;
@@ -55,6 +56,7 @@ on_both_stores!(
     append::a_stale_expected_version_is_refused,
     append::export_writes_the_log_as_json_lines,
     append::events_cannot_be_updated_or_deleted_by_accident,
+    backup::a_sqlite_store_is_copied_while_commands_run,
     concurrency::sixteen_writers_on_one_case_never_fork_the_stream,
     idempotency::twenty_racing_identical_commands_append_one_set,
     idempotency::twenty_racing_identical_first_commands_create_one_stream,

@@ -29,7 +29,7 @@ async fn other_kind(t: &TestStore) -> Option<TestStore> {
 }
 
 /// Two real cases (Chinese text, a requester, coordinates) and interleaved counter streams.
-async fn some_history(store: &Store) {
+pub(crate) async fn some_history(store: &Store) {
     let org = Arc::new(load_org(None, 1.0).expect("sample district"));
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap());
     let service = CaseService::new(store.clone(), org, Arc::new(clock));

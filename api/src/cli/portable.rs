@@ -1,7 +1,8 @@
 //! `shaobao export` and `shaobao import` (DESIGN §5 "Portable log"): the log as JSON lines, one
 //! event per line in log order, and back into an empty store of either kind. Both stream (pages
 //! out, batches in) and draw a progress bar on stderr when it is a terminal; stdout carries only
-//! the export itself, so `shaobao export | shaobao import` moves a district.
+//! the export itself, so `shaobao export | shaobao import` moves a district. `shaobao backup`
+//! copies the embedded SQLite store while it serves.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
@@ -11,7 +12,7 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use shaobao_services::store::{
-    ExportError, ExportFilter, ImportError, ImportProgress, LogPosition, Store,
+    BackupError, ExportError, ExportFilter, ImportError, ImportProgress, LogPosition, Store,
     DEFAULT_DATABASE_URL,
 };
 
@@ -28,6 +29,17 @@ pub struct ExportArgs {
     /// Write to this file (complete or not at all) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[arg(long, env = "SHAOBAO_DATABASE_URL", value_name = "URL", hide_env_values = true,
+          default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The new file (never overwritten).
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The SQLite store to copy (sqlite:…); PostgreSQL has pg_basebackup and pg_dump.
     #[arg(long, env = "SHAOBAO_DATABASE_URL", value_name = "URL", hide_env_values = true,
           default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
@@ -172,6 +184,30 @@ pub async fn import(args: ImportArgs) -> Result<(), Error> {
         report.events,
         report.streams,
         report.events as f64 / seconds.max(1e-9)
+    );
+    Ok(())
+}
+
+/// `shaobao backup`: a consistent copy of the SQLite store, also while it serves.
+pub async fn backup(args: BackupArgs) -> Result<(), Error> {
+    let url = &args.database_url;
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(Error::Backup(BackupError::NotSqlite));
+    }
+    let store = open_store(url).await?;
+    let started = Instant::now();
+    let copied = store.backup(&args.output).await;
+    store.close().await;
+    let bytes = copied.map_err(|err| match err {
+        BackupError::Store(source) => Error::database(url, source),
+        other => Error::Backup(other),
+    })?;
+    println!(
+        "backed up to {} ({:.1} MB in {:.1} s); it opens as sqlite:{}",
+        args.output.display(),
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        args.output.display()
     );
     Ok(())
 }

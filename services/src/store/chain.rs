@@ -107,6 +107,11 @@ pub enum ChainProblem {
     OrphanHead {
         stream: String,
     },
+    /// PostgreSQL: events whose transaction ids this server has not handed out yet, as after a
+    /// dump restored onto another server. Commit-order readers skip them.
+    TransactionIdsAhead {
+        events: u64,
+    },
 }
 
 impl std::fmt::Display for ChainProblem {
@@ -132,6 +137,12 @@ impl std::fmt::Display for ChainProblem {
             ),
             ChainProblem::MissingHead { stream } => write!(f, "{stream}: no recorded head"),
             ChainProblem::OrphanHead { stream } => write!(f, "{stream}: head but no events"),
+            ChainProblem::TransactionIdsAhead { events } => write!(
+                f,
+                "{events} events carry transaction ids ahead of this server's (a dump restored \
+                 onto another server?): readers skip them; move the log with shaobao export | \
+                 shaobao import instead (README \"Backups\")"
+            ),
         }
     }
 }
@@ -236,7 +247,25 @@ impl Store {
             .extend(heads.into_keys().map(|(t, i)| ChainProblem::OrphanHead {
                 stream: format!("{t}/{i}"),
             }));
+        let ahead = self.events_ahead_of_server().await?;
+        if ahead > 0 {
+            report
+                .problems
+                .push(ChainProblem::TransactionIdsAhead { events: ahead });
+        }
         Ok(report)
+    }
+
+    /// Events with a transaction id at or past the first one this server has not handed out
+    /// (none on SQLite, and none on a PostgreSQL server that wrote them itself).
+    async fn events_ahead_of_server(&self) -> Result<u64, StoreError> {
+        let Store::Postgres(pool) = self else {
+            return Ok(0);
+        };
+        let sql = "SELECT count(*) FROM events
+                   WHERE transaction_id >= pg_snapshot_xmax(pg_current_snapshot())";
+        let (ahead,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await?;
+        Ok(ahead as u64)
     }
 }
 

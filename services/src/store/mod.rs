@@ -4,6 +4,7 @@
 //! global commit order ([`log`]), the per-stream hash chain ([`chain`]) and the versioned
 //! migrations.
 
+mod backup;
 pub mod chain;
 mod command_scope;
 mod connect;
@@ -15,6 +16,7 @@ pub mod log;
 mod repository;
 pub(crate) mod sql;
 
+pub use backup::BackupError;
 pub use command_scope::{AlreadyRecorded, CommandScope, VersionMismatch, COMMAND};
 pub use connect::DEFAULT_DATABASE_URL;
 pub use error::StoreError;
