@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::server::{shutdown_signal, Server};
 
 mod bench;
+mod portable;
 mod replay;
 mod simulate;
 mod token;
@@ -47,6 +48,12 @@ pub enum Command {
     Replay(ReplayConfig),
     /// Check the hash chains and that every read model equals a fresh rebuild.
     Verify(ReadModelConfig),
+    /// Write the log as JSON lines, one event per line in log order (stdout unless --output).
+    Export(portable::ExportArgs),
+    /// Append a `shaobao export` file (or stdin) into an empty store, checking every hash chain.
+    Import(portable::ImportArgs),
+    /// Copy the SQLite store to a new file, consistently, also while it serves.
+    Backup(portable::BackupArgs),
     /// Play a deterministic synthetic district day against the HTTP API and report it.
     Simulate(simulate::SimulateArgs),
     /// Measure the command path against a raw baseline, HTTP latency and rebuild throughput.
@@ -65,6 +72,11 @@ impl Command {
             Command::Serve(config) if config.demo => "info,shaobao_api::observe=warn",
             _ => "info",
         }
+    }
+
+    /// Whether logs go to stderr: the command's stdout is data (`export`), or shares a pipe.
+    pub fn logs_to_stderr(&self) -> bool {
+        matches!(self, Command::Export(_) | Command::Import(_))
     }
 }
 
@@ -162,6 +174,9 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::User(command) => user::run(command).await,
         Command::Replay(config) => replay::replay(&config).await,
         Command::Verify(config) => replay::verify_all(&config).await,
+        Command::Export(args) => portable::export(args).await,
+        Command::Import(args) => portable::import(args).await,
+        Command::Backup(args) => portable::backup(args).await,
         Command::Simulate(args) => simulate::run(args).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Agent(config) => Ok(crate::agent::run(config, shutdown_signal()).await?),

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use shaobao_services::accounts::AccountError;
 use shaobao_services::org_file::OrgFileError;
-use shaobao_services::store::StoreError;
+use shaobao_services::store::{BackupError, ImportError, StoreError};
 use shaobao_services::tokens::TokenError;
 
 /// Exit code for bad configuration or usage (flags, URLs, organisation file).
@@ -49,6 +49,21 @@ pub enum Error {
     /// `shaobao agent` stopped.
     #[error("agent: {0}")]
     Agent(#[from] crate::agent::AgentError),
+    /// `shaobao export` could not write its output, or the log stayed held back.
+    #[error("export: {0}")]
+    Export(shaobao_services::store::ExportError),
+    /// `shaobao import` refused its input (nothing was written) or could not read it.
+    #[error("import refused, nothing written: {0}")]
+    Import(shaobao_services::store::ImportError),
+    /// `shaobao backup` was pointed at PostgreSQL or an existing file, or could not write.
+    #[error("backup: {0}")]
+    Backup(shaobao_services::store::BackupError),
+    /// An input file named on the command line cannot be opened.
+    #[error("cannot open {}: {source}", path.display())]
+    Input {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     /// `shaobao simulate`, `bench` or the demo simulation failed.
     #[error(transparent)]
     Simulation(#[from] crate::simulate::SimError),
@@ -67,6 +82,9 @@ impl Error {
         match self {
             Error::Org(_)
             | Error::Token(_)
+            | Error::Input { .. }
+            | Error::Import(ImportError::NotEmpty)
+            | Error::Backup(BackupError::NotSqlite | BackupError::Exists(_))
             | Error::Relay(_)
             | Error::Database {
                 source: StoreError::UnsupportedUrl(_),

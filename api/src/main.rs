@@ -14,7 +14,10 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return ExitCode::from(report_usage_error(err)),
     };
-    init_tracing(cli.command.default_log_filter());
+    init_tracing(
+        cli.command.default_log_filter(),
+        cli.command.logs_to_stderr(),
+    );
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -24,13 +27,25 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stdout (stderr is kept for the one-line error), filtered by `RUST_LOG`, else by the
-/// command's default.
-fn init_tracing(default_filter: &str) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stdout().is_terminal())
-        .init();
+/// Logs go to stdout (stderr is kept for the one-line error), or to stderr for commands whose
+/// stdout is data; filtered by `RUST_LOG`, else by the command's default.
+fn init_tracing(default_filter: &str, to_stderr: bool) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(default_filter))
+        // PostgreSQL's NOTICEs (every start-up migration's "relation … already exists, skipping")
+        // would interleave with reports and one-line errors; warnings and errors still show.
+        .add_directive(
+            "sqlx::postgres::notice=warn"
+                .parse()
+                .expect("valid directive"),
+        );
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if to_stderr {
+        builder
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .init();
+    } else {
+        builder.with_ansi(std::io::stdout().is_terminal()).init();
+    }
 }

@@ -659,6 +659,246 @@ fn user_disable_and_reset_password() {
     }
 }
 
+// ---------------------------------------------------------------------- export and import
+
+/// Two cases opened and dispatched through the case service, on the store at `url`; their ids.
+fn two_cases(url: &str) -> Vec<String> {
+    use shaobao_domain::case::{CaseKind, Channel, Dispatch, Location, OpenCase, Unit};
+    use shaobao_domain::{Actor, CaseAction};
+    use shaobao_services::cases::{CaseService, Request};
+    runtime().block_on(async {
+        let store = shaobao_services::store::Store::connect(url).await.unwrap();
+        store.migrate().await.unwrap();
+        let org = std::sync::Arc::new(shaobao_services::org_file::load_org(None, 1.0).unwrap());
+        let clock = shaobao_services::clock::SystemClock;
+        let service = CaseService::new(store.clone(), org, std::sync::Arc::new(clock));
+        let hotline = Actor::hotline("op-1");
+        let mut ids = Vec::new();
+        for n in 0..2 {
+            let open = OpenCase {
+                channel: Channel::Hotline,
+                kind: CaseKind::Complaint,
+                category: "noise".into(),
+                urgency: None,
+                description: format!("夜间施工噪声 {n}"),
+                location: Location::street("jingshan"),
+                requester: None,
+                source: None,
+            };
+            let id = service
+                .open(&hotline, open, &Request::default())
+                .await
+                .unwrap()
+                .aggregate_id;
+            let dispatch = CaseAction::Dispatch(Dispatch {
+                unit: Unit::Department("urban_management".into()),
+                co_units: vec![],
+            });
+            service
+                .execute(&id, &hotline, dispatch, &Request::default())
+                .await
+                .unwrap();
+            ids.push(id);
+        }
+        store.close().await;
+        ids
+    })
+}
+
+/// `shaobao export ARGS | shaobao import --database-url TARGET`: both outputs.
+fn pipe_export_into_import(dir: &Path, export: &[&str], target: &str) -> (Output, Output) {
+    let mut exporter = shaobao(dir)
+        .arg("export")
+        .args(export)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn export");
+    let importer = shaobao(dir)
+        .args(["import", "--database-url", target])
+        .stdin(exporter.stdout.take().unwrap())
+        .output()
+        .expect("run import");
+    (exporter.wait_with_output().unwrap(), importer)
+}
+
+/// The lines of an export without their positions (the one thing an import changes).
+fn without_positions(export: &str) -> Vec<Value> {
+    export
+        .lines()
+        .map(|line| {
+            let mut event: Value = serde_json::from_str(line).unwrap();
+            event.as_object_mut().unwrap().remove("position");
+            event
+        })
+        .collect()
+}
+
+/// Moves a district from `source` to `target` through a pipe, then checks the target.
+fn move_district(dir: &Path, source: &str, target: &str) {
+    let cases = two_cases(source);
+    let (exported, imported) = pipe_export_into_import(dir, &["--database-url", source], target);
+    assert!(exported.status.success(), "{exported:?}");
+    assert!(imported.status.success(), "{imported:?}");
+    assert!(
+        text(&exported.stderr).contains("exported 4 events"),
+        "{exported:?}"
+    );
+    assert!(
+        text(&imported.stdout).contains("imported 4 events of 2 streams"),
+        "{imported:?}"
+    );
+
+    let verified = run(dir, &["verify", "--database-url", target]);
+    assert!(verified.status.success(), "{verified:?}");
+    assert!(
+        text(&verified.stdout).contains("hash chains: 2 streams, 4 events, 0 problems"),
+        "{verified:?}"
+    );
+    let source_export = run(dir, &["export", "--database-url", source]);
+    let output = dir.join("target.jsonl");
+    let output_arg = output.to_str().unwrap();
+    let target_export = run(
+        dir,
+        &["export", "--database-url", target, "--output", output_arg],
+    );
+    assert!(target_export.status.success(), "{target_export:?}");
+    assert!(target_export.stdout.is_empty(), "the file has it all");
+    assert_eq!(
+        without_positions(&std::fs::read_to_string(&output).unwrap()),
+        without_positions(&text(&source_export.stdout))
+    );
+
+    // One case, and what came after the first event.
+    let one = run(
+        dir,
+        &["export", "--database-url", target, "--case", &cases[1]],
+    );
+    let one = text(&one.stdout);
+    assert_eq!(one.lines().count(), 2, "{one}");
+    assert!(one.lines().all(|l| l.contains(&cases[1])), "{one}");
+    let first: Value = serde_json::from_str(one.lines().next().unwrap()).unwrap();
+    let after = first["position"].as_str().unwrap();
+    let rest = run(
+        dir,
+        &[
+            "export",
+            "--database-url",
+            target,
+            "--case",
+            &cases[1],
+            "--after",
+            after,
+        ],
+    );
+    assert_eq!(text(&rest.stdout).lines().count(), 1, "{rest:?}");
+
+    // Importing again: the target is no longer empty.
+    let again = shaobao(dir)
+        .args(["import", "--database-url", target, "--input", output_arg])
+        .output()
+        .unwrap();
+    let line = the_one_line(&again);
+    assert_eq!(again.status.code(), Some(2), "{line}");
+    assert!(line.contains("already holds events"), "{line}");
+}
+
+#[test]
+fn export_piped_into_import_moves_a_district_from_sqlite_to_sqlite() {
+    let dir = TempDir::new().unwrap();
+    let source = sqlite_url(dir.path());
+    let target = format!("sqlite:{}", dir.path().join("target.db").display());
+    move_district(dir.path(), &source, &target);
+}
+
+#[test]
+fn export_piped_into_import_moves_a_district_from_sqlite_to_postgres() {
+    let Some(database) = PgDatabase::create() else {
+        return;
+    };
+    let dir = TempDir::new().unwrap();
+    move_district(dir.path(), &sqlite_url(dir.path()), &database.url);
+}
+
+#[test]
+fn import_refuses_a_bad_line_with_its_number_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let source = sqlite_url(dir.path());
+    two_cases(&source);
+    let exported = text(&run(dir.path(), &["export", "--database-url", &source]).stdout);
+    let mut lines: Vec<&str> = exported.lines().collect();
+    lines[2] = "{\"aggregate_type\": ";
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let target = format!("sqlite:{}", dir.path().join("target.db").display());
+    let refused = run(
+        dir.path(),
+        &[
+            "import",
+            "--database-url",
+            &target,
+            "--input",
+            file.to_str().unwrap(),
+        ],
+    );
+    let line = the_one_line(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{line}");
+    assert!(
+        line.starts_with("shaobao: import refused, nothing written: line 3: "),
+        "{line}"
+    );
+    let after = run(dir.path(), &["export", "--database-url", &target]);
+    assert!(
+        after.status.success() && after.stdout.is_empty(),
+        "{after:?}"
+    );
+    let missing = run(
+        dir.path(),
+        &["import", "--database-url", &target, "--input", "nope.jsonl"],
+    );
+    let line = the_one_line(&missing);
+    assert_eq!(missing.status.code(), Some(2), "{line}");
+    assert!(line.contains("cannot open nope.jsonl"), "{line}");
+}
+
+#[test]
+fn backup_copies_the_sqlite_store_into_a_file_that_verifies() {
+    let dir = TempDir::new().unwrap();
+    let source = sqlite_url(dir.path());
+    two_cases(&source);
+    let copy = dir.path().join("backup").join("copy.db");
+    std::fs::create_dir(copy.parent().unwrap()).unwrap();
+    let copy_arg = copy.to_str().unwrap();
+    let backup = |url: &str| {
+        run(
+            dir.path(),
+            &["backup", "--database-url", url, "--output", copy_arg],
+        )
+    };
+
+    let made = backup(&source);
+    assert!(made.status.success(), "{made:?}");
+    assert!(text(&made.stdout).contains("backed up to"), "{made:?}");
+    let verified = run(
+        dir.path(),
+        &["verify", "--database-url", &format!("sqlite:{copy_arg}")],
+    );
+    assert!(verified.status.success(), "{verified:?}");
+    assert!(
+        text(&verified.stdout).contains("hash chains: 2 streams, 4 events, 0 problems"),
+        "{verified:?}"
+    );
+
+    let again = backup(&source);
+    let line = the_one_line(&again);
+    assert_eq!(again.status.code(), Some(2), "{line}");
+    assert!(line.contains("already exists"), "{line}");
+    let postgres = backup("postgres://nobody@127.0.0.1:1/none");
+    let line = the_one_line(&postgres);
+    assert_eq!(postgres.status.code(), Some(2), "{line}");
+    assert!(line.contains("pg_basebackup or pg_dump"), "{line}");
+}
+
 // ------------------------------------------------------------------------------- failures
 
 #[test]

@@ -1,5 +1,5 @@
 use shaobao_services::command::CommandError;
-use shaobao_services::store::LogPosition;
+use shaobao_services::store::{ExportFilter, LogPosition};
 use shaobao_tests::counter::CounterCommand;
 use shaobao_tests::databases::TestStore;
 
@@ -140,7 +140,11 @@ pub async fn export_writes_the_log_as_json_lines(t: TestStore) {
         .unwrap();
     let log = whole_log(&t.store).await; // waits until other tests' open transactions let it see
     let mut out = Vec::new();
-    let written = t.store.export(LogPosition::START, &mut out).await.unwrap();
+    let written = t
+        .store
+        .export(&ExportFilter::default(), &mut out, |_| {})
+        .await
+        .unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8(out)
         .unwrap()
         .lines()

@@ -3,10 +3,12 @@
 
 mod accounts;
 mod append;
+mod backup;
 mod concurrency;
 mod idempotency;
 mod lease;
 mod ordering;
+mod portable;
 mod services;
 mod support;
 mod tampering;
@@ -54,6 +56,7 @@ on_both_stores!(
     append::a_stale_expected_version_is_refused,
     append::export_writes_the_log_as_json_lines,
     append::events_cannot_be_updated_or_deleted_by_accident,
+    backup::a_sqlite_store_is_copied_while_commands_run,
     concurrency::sixteen_writers_on_one_case_never_fork_the_stream,
     idempotency::twenty_racing_identical_commands_append_one_set,
     idempotency::twenty_racing_identical_first_commands_create_one_stream,
@@ -61,6 +64,12 @@ on_both_stores!(
     lease::one_leader_per_job_and_failover,
     ordering::reader_never_passes_an_open_transaction,
     ordering::random_interleavings_deliver_every_event_once_in_commit_order,
+    portable::export_then_import_into_the_other_store_keeps_every_history,
+    portable::a_long_file_imports_with_heads_read_back_from_the_store,
+    portable::an_altered_event_is_refused_whole,
+    portable::a_gap_is_refused_whole,
+    portable::a_malformed_line_is_refused_with_its_number,
+    portable::a_store_that_holds_events_is_refused,
     tampering::an_intact_log_verifies_clean,
     tampering::a_modified_payload_is_detected,
     tampering::modified_metadata_is_detected,

@@ -31,6 +31,37 @@ pub struct Link<'a> {
 /// JSON is hashed in serde_json's canonical form (object keys sorted), so the hash does not depend
 /// on how a database stores or returns the text.
 pub fn hash(previous: &str, link: &Link<'_>) -> String {
+    let payload = link.payload.to_string();
+    let metadata = link.metadata.to_string();
+    hash_rendered(
+        previous,
+        &RenderedLink {
+            aggregate_type: link.aggregate_type,
+            aggregate_id: link.aggregate_id,
+            sequence: link.sequence,
+            event_type: link.event_type,
+            event_version: link.event_version,
+            payload: &payload,
+            metadata: &metadata,
+        },
+    )
+}
+
+/// A [`Link`] whose payload and metadata are already rendered as canonical JSON text
+/// (`Value::to_string`): the importer renders each event once, for its hash and for its row.
+pub struct RenderedLink<'a> {
+    pub aggregate_type: &'a str,
+    pub aggregate_id: &'a str,
+    pub sequence: i64,
+    pub event_type: &'a str,
+    pub event_version: &'a str,
+    pub payload: &'a str,
+    /// Without the `hash` key.
+    pub metadata: &'a str,
+}
+
+/// [`hash`] of a link rendered beforehand.
+pub fn hash_rendered(previous: &str, link: &RenderedLink<'_>) -> String {
     let mut digest = Sha256::new();
     for part in [
         previous,
@@ -39,8 +70,8 @@ pub fn hash(previous: &str, link: &Link<'_>) -> String {
         &link.sequence.to_string(),
         link.event_type,
         link.event_version,
-        &link.payload.to_string(),
-        &link.metadata.to_string(),
+        link.payload,
+        link.metadata,
     ] {
         digest.update(part.len().to_le_bytes());
         digest.update(part.as_bytes());
@@ -76,6 +107,11 @@ pub enum ChainProblem {
     OrphanHead {
         stream: String,
     },
+    /// PostgreSQL: events whose transaction ids this server has not handed out yet, as after a
+    /// dump restored onto another server. Commit-order readers skip them.
+    TransactionIdsAhead {
+        events: u64,
+    },
 }
 
 impl std::fmt::Display for ChainProblem {
@@ -101,6 +137,12 @@ impl std::fmt::Display for ChainProblem {
             ),
             ChainProblem::MissingHead { stream } => write!(f, "{stream}: no recorded head"),
             ChainProblem::OrphanHead { stream } => write!(f, "{stream}: head but no events"),
+            ChainProblem::TransactionIdsAhead { events } => write!(
+                f,
+                "{events} events carry transaction ids ahead of this server's (a dump restored \
+                 onto another server?): readers skip them; move the log with shaobao export | \
+                 shaobao import instead (README \"Backups\")"
+            ),
         }
     }
 }
@@ -222,7 +264,25 @@ impl Store {
             .extend(heads.into_keys().map(|(t, i)| ChainProblem::OrphanHead {
                 stream: format!("{t}/{i}"),
             }));
+        let ahead = self.events_ahead_of_server().await?;
+        if ahead > 0 {
+            report
+                .problems
+                .push(ChainProblem::TransactionIdsAhead { events: ahead });
+        }
         Ok(report)
+    }
+
+    /// Events with a transaction id at or past the first one this server has not handed out
+    /// (none on SQLite, and none on a PostgreSQL server that wrote them itself).
+    async fn events_ahead_of_server(&self) -> Result<u64, StoreError> {
+        let Store::Postgres(pool) = self else {
+            return Ok(0);
+        };
+        let sql = "SELECT count(*) FROM events
+                   WHERE transaction_id >= pg_snapshot_xmax(pg_current_snapshot())";
+        let (ahead,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await?;
+        Ok(ahead as u64)
     }
 }
 

@@ -195,6 +195,40 @@ impl Store {
         Ok(count.try_into().unwrap_or(0))
     }
 
+    /// [`Self::read_log`] restricted to one stream (the primary key finds it; within a stream
+    /// commit order is sequence order).
+    pub async fn read_stream_log(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        after: LogPosition,
+        limit: u32,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let sql = match self {
+            Store::Postgres(_) => {
+                "SELECT {columns} FROM events
+                 WHERE aggregate_type = $4 AND aggregate_id = $5
+                   AND (transaction_id, position) > ($1::text::xid8, $2)
+                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                 ORDER BY sequence LIMIT $3"
+            }
+            Store::Sqlite(_) => {
+                "SELECT {columns} FROM events
+                 WHERE aggregate_type = $4 AND aggregate_id = $5 AND position > $2 AND $1 IS NOT NULL
+                 ORDER BY sequence LIMIT $3"
+            }
+        };
+        fetch_events!(
+            self,
+            sql,
+            after.transaction.to_string(),
+            after.position,
+            i64::from(limit),
+            aggregate_type,
+            aggregate_id
+        )
+    }
+
     /// One stream's events in sequence order, with their log positions.
     pub async fn history(
         &self,

@@ -4,21 +4,25 @@
 //! global commit order ([`log`]), the per-stream hash chain ([`chain`]) and the versioned
 //! migrations.
 
+mod backup;
 pub mod chain;
 mod command_scope;
 mod connect;
 mod error;
 mod export;
 mod heads;
+mod import;
 pub mod log;
 mod repository;
 pub(crate) mod sql;
 
+pub use backup::BackupError;
 pub use command_scope::{AlreadyRecorded, CommandScope, VersionMismatch, COMMAND};
 pub use connect::DEFAULT_DATABASE_URL;
 pub use error::StoreError;
-pub use export::ExportError;
+pub use export::{ExportError, ExportFilter};
 pub use heads::RecordedCommand;
+pub use import::{ImportError, ImportProgress, ImportReport, MAX_LINE_BYTES};
 pub use log::{LogPosition, LoggedEvent};
 pub use repository::ChainedRepository;
 

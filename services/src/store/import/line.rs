@@ -1,0 +1,180 @@
+//! Reading the input: one export envelope per line, parsed and rendered on a blocking thread and
+//! handed over in batches, so the file is never held whole and parsing overlaps the writes.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use super::ImportError;
+
+/// Longest line accepted. An event is a command's output (bodies are at most 64 KiB), so a longer
+/// line is not an export; the limit keeps a wrong file from filling memory.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// One line of `shaobao export` as written (the position token is the source's and is dropped).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    #[allow(dead_code)]
+    position: Option<serde::de::IgnoredAny>,
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    event_type: String,
+    event_version: String,
+    payload: Value,
+    metadata: Value,
+    hash: String,
+}
+
+/// An event ready to be checked and stored: payload and metadata rendered once, canonically.
+pub struct Incoming {
+    /// 1-based line number in the input, for messages.
+    pub line: u64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: String,
+    /// Without `hash`: what the hash covers.
+    pub metadata: String,
+    /// With `hash`: what is stored.
+    pub stored_metadata: String,
+    pub hash: String,
+}
+
+/// A batch of events and the input bytes read so far.
+pub struct Batch {
+    pub events: Vec<Incoming>,
+    pub bytes_read: u64,
+}
+
+/// Reads `input` to its end, sending batches of `size` events; the first bad line ends it with
+/// that line's error. Stops quietly when the receiver is gone (the import failed elsewhere).
+pub fn read_batches(
+    input: impl Read,
+    size: usize,
+    batches: mpsc::Sender<Result<Batch, ImportError>>,
+) {
+    let mut reader = BufReader::with_capacity(1 << 20, input);
+    let mut buffer = Vec::new();
+    let mut events = Vec::with_capacity(size);
+    let (mut line, mut bytes_read) = (0u64, 0u64);
+    loop {
+        line += 1;
+        buffer.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buffer);
+        let read = match read {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(source) => {
+                let _ = batches.blocking_send(Err(ImportError::Read { line, source }));
+                return;
+            }
+        };
+        bytes_read += read as u64;
+        let parsed = if buffer.len() > MAX_LINE_BYTES {
+            Err(ImportError::LineTooLong {
+                line,
+                limit: MAX_LINE_BYTES,
+            })
+        } else {
+            parse(line, &buffer)
+        };
+        match parsed {
+            Ok(event) => events.push(event),
+            Err(err) => {
+                let _ = batches.blocking_send(Err(err));
+                return;
+            }
+        }
+        if events.len() == size {
+            let full = std::mem::replace(&mut events, Vec::with_capacity(size));
+            if batches
+                .blocking_send(Ok(Batch {
+                    events: full,
+                    bytes_read,
+                }))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+    if !events.is_empty() {
+        let _ = batches.blocking_send(Ok(Batch { events, bytes_read }));
+    }
+}
+
+/// One line (with or without its line break) as an event, or why it is not one.
+fn parse(line: u64, text: &[u8]) -> Result<Incoming, ImportError> {
+    let malformed = |reason: String| ImportError::Malformed { line, reason };
+    let text = text.strip_suffix(b"\n").unwrap_or(text);
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(malformed("empty line, expected an event".into()));
+    }
+    let envelope: Envelope = serde_json::from_slice(text)
+        .map_err(|err| malformed(format!("not an exported event: {err}")))?;
+    let Value::Object(mut metadata) = envelope.metadata else {
+        return Err(malformed("metadata is not a JSON object".into()));
+    };
+    if metadata.contains_key("hash") {
+        return Err(malformed(
+            "metadata carries a \"hash\" key; an export keeps the hash beside it".into(),
+        ));
+    }
+    if envelope.aggregate_type.is_empty() || envelope.aggregate_id.is_empty() {
+        return Err(malformed(
+            "aggregate_type and aggregate_id must not be empty".into(),
+        ));
+    }
+    let rendered = Value::Object(metadata.clone()).to_string();
+    metadata.insert("hash".into(), Value::String(envelope.hash.clone()));
+    Ok(Incoming {
+        line,
+        aggregate_type: envelope.aggregate_type,
+        aggregate_id: envelope.aggregate_id,
+        sequence: envelope.sequence,
+        event_type: envelope.event_type,
+        event_version: envelope.event_version,
+        payload: envelope.payload.to_string(),
+        metadata: rendered,
+        stored_metadata: Value::Object(metadata).to_string(),
+        hash: envelope.hash,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"position":"0-1","aggregate_type":"case","aggregate_id":"a","sequence":1,"event_type":"E","event_version":"1","payload":{"b":1,"a":2},"metadata":{"actor":"x"},"hash":"h"}"#;
+
+    #[test]
+    fn a_line_renders_canonically_and_keeps_the_hash_beside_the_metadata() {
+        let event = parse(7, format!("{GOOD}\r\n").as_bytes()).unwrap();
+        assert_eq!(event.line, 7);
+        assert_eq!(event.payload, r#"{"a":2,"b":1}"#);
+        assert_eq!(event.metadata, r#"{"actor":"x"}"#);
+        assert_eq!(event.stored_metadata, r#"{"actor":"x","hash":"h"}"#);
+    }
+
+    #[test]
+    fn bad_lines_name_their_number() {
+        let missing = GOOD.replace(r#""sequence":1,"#, "");
+        let unknown = GOOD.replace(r#""hash":"h""#, r#""hash":"h","extra":1"#);
+        let hashed = GOOD.replace(r#"{"actor":"x"}"#, r#"{"actor":"x","hash":"h"}"#);
+        for bad in ["", "not json", "[1]", &missing, &unknown, &hashed] {
+            match parse(3, bad.as_bytes()) {
+                Err(ImportError::Malformed { line: 3, .. }) => {}
+                other => panic!("{bad:?}: {:?}", other.map(|e| e.line)),
+            }
+        }
+    }
+}
