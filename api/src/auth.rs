@@ -31,7 +31,7 @@ impl FromRequestParts<AppState> for Caller {
                     "malformed Authorization header: expected Bearer <token>".into(),
                 )
             })?;
-        match state.tokens.authenticate(token).await? {
+        match state.tokens.authenticate(token, state.clock.now()).await? {
             Some(actor) => Ok(Caller(actor)),
             None => Err(ApiError::Unauthorized("unknown token".into())),
         }

@@ -14,6 +14,7 @@ mod bench;
 mod portable;
 mod replay;
 mod simulate;
+mod table;
 mod token;
 mod user;
 

@@ -26,8 +26,8 @@ pub enum Error {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    /// `token create` was refused: an unknown role, a missing or misplaced scope, or a scope not
-    /// in the organisation.
+    /// A `token` command was refused: an unknown role, a missing or misplaced scope, or a scope
+    /// not in the organisation (exit 2), or an unknown token id (exit 1).
     #[error("{0}")]
     Token(TokenError),
     /// A `user` command was refused: a bad login, name, password or scope (exit 2), or a login
@@ -81,7 +81,12 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Org(_)
-            | Error::Token(_)
+            | Error::Token(
+                TokenError::UnknownRole(_)
+                | TokenError::MissingScope { .. }
+                | TokenError::UnexpectedScope { .. }
+                | TokenError::UnknownScope { .. },
+            )
             | Error::Input { .. }
             | Error::Import(ImportError::NotEmpty)
             | Error::Backup(BackupError::NotSqlite | BackupError::Exists(_))

@@ -428,6 +428,102 @@ fn token_create_refuses_a_scope_that_does_not_fit_with_one_line() {
     }
 }
 
+#[test]
+fn token_list_shows_the_life_cycle_and_a_revoked_token_answers_401_within_a_second() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let token = |args: &[&str]| {
+        let mut all = vec!["token"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--database-url", url.as_str()]);
+        run(dir.path(), &all)
+    };
+    let created = token(&[
+        "create",
+        "--role",
+        "department",
+        "--department",
+        "urban_management",
+        "--expires-in",
+        "90d",
+    ]);
+    assert!(created.status.success(), "{created:?}");
+    let secret = text(&created.stdout).trim().to_string();
+    let note = text(&created.stderr);
+    assert!(note.contains(", expires 20"), "{note}");
+    let id = note
+        .split_whitespace()
+        .find(|word| word.starts_with("tok-"))
+        .unwrap_or_else(|| panic!("no token id in {note:?}"))
+        .to_string();
+    assert!(token(&["create", "--role", "auditor"]).status.success());
+
+    let server = serve_healthy(dir.path(), &url, "sqlite");
+    assert_eq!(
+        http_get_as(server.addr, "/api/v1/org", Some(&secret)).0,
+        200
+    );
+    let revoked = token(&["revoke", &id]);
+    assert!(revoked.status.success(), "{revoked:?}");
+    assert!(
+        text(&revoked.stderr).contains(&format!("revoked {id}")),
+        "{revoked:?}"
+    );
+    let since = Instant::now();
+    loop {
+        let (status, body) = http_get_as(server.addr, "/api/v1/org", Some(&secret));
+        if status == 401 {
+            assert_eq!(body["error"]["code"], "unauthorized");
+            break;
+        }
+        assert!(
+            since.elapsed() < Duration::from_millis(1500),
+            "still {status} {:?} after the revocation",
+            since.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop_cleanly(server);
+
+    let listed = token(&["list"]);
+    assert!(listed.status.success(), "{listed:?}");
+    let listed = text(&listed.stdout);
+    let rows: Vec<&str> = listed.lines().collect();
+    assert_eq!(rows.len(), 3, "{listed}");
+    for column in [
+        "id",
+        "role",
+        "scope",
+        "created",
+        "expires",
+        "last used",
+        "revoked",
+    ] {
+        assert!(rows[0].contains(column), "{listed}");
+    }
+    let department = rows.iter().find(|r| r.starts_with(&id)).expect("listed");
+    assert!(
+        department.contains("department  urban_management"),
+        "{listed}"
+    );
+    assert_eq!(
+        department.matches(" UTC").count(),
+        4,
+        "created, expires, used, revoked: {listed}"
+    );
+    let auditor = rows.iter().find(|r| r.contains("auditor")).expect("listed");
+    assert_eq!(auditor.matches(" UTC").count(), 1, "only created: {listed}");
+
+    let unknown = token(&["revoke", "tok-nope"]);
+    let line = the_one_line(&unknown);
+    assert_eq!(unknown.status.code(), Some(1), "{line}");
+    assert!(line.contains("no token \"tok-nope\""), "{line}");
+    let bad_span = token(&["create", "--role", "auditor", "--expires-in", "90s"]);
+    let line = the_one_line(&bad_span);
+    assert_eq!(bad_span.status.code(), Some(2), "{line}");
+    assert!(line.contains("such as 90d"), "{line}");
+}
+
 // --------------------------------------------------------------------------- staff accounts
 
 /// `shaobao user ARGS --database-url URL`, with `stdin` piped in when given.

@@ -12,6 +12,7 @@ mod portable;
 mod services;
 mod support;
 mod tampering;
+mod tokens;
 
 /// Generates `postgres::NAME` and `sqlite::NAME` tests, each on a fresh store, for every
 /// `async fn NAME(TestStore)` listed.
@@ -76,6 +77,10 @@ on_both_stores!(
     tampering::a_deleted_middle_event_is_detected,
     tampering::a_deleted_last_event_is_detected,
     tampering::swapped_sequences_are_detected,
+    tokens::tokens_are_listed_with_their_life_cycle,
+    tokens::an_expired_token_is_refused,
+    tokens::a_revoked_token_is_refused_on_every_node_within_a_second,
+    tokens::last_use_is_written_at_most_once_a_minute,
     services::a_case_is_opened_dispatched_signed_and_read_back_at_each_version,
     services::a_refusal_carries_the_domain_reason_and_appends_nothing,
     services::twenty_racing_identical_opens_make_one_case,

@@ -8,6 +8,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::FromRequestParts;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
 use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::{Timer, Urgency};
 use shaobao_domain::{Actor, Role};
@@ -83,7 +84,7 @@ pub async fn submit(
     let request = submission.request?;
     let mut fields = Fields::parse(&body.map_err(ApiError::from)?)?;
     let api_key = fields.take("api_key").or(submission.query_api_key);
-    let actor = intake_actor(&state.tokens, api_key).await?;
+    let actor = intake_actor(&state.tokens, api_key, state.clock.now()).await?;
     let report = report(fields, &state.org)?;
     let notice = notice(&state.org, report.urgency);
     let opened = state.cases.open(&actor, report.open, &request).await;
@@ -100,11 +101,15 @@ pub async fn submit(
 }
 
 /// The caller behind `api_key`, which must be an intake token.
-async fn intake_actor(tokens: &TokenStore, api_key: Option<String>) -> Result<Actor, Open311Error> {
+async fn intake_actor(
+    tokens: &TokenStore,
+    api_key: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Actor, Open311Error> {
     let api_key =
         api_key.ok_or_else(|| Open311Error::Forbidden("api_key was not provided".into()))?;
     let actor = tokens
-        .authenticate(&api_key)
+        .authenticate(&api_key, now)
         .await
         .map_err(ApiError::from)?;
     match actor {

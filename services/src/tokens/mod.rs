@@ -2,18 +2,21 @@
 //! shown once, when it is created; only its SHA-256 is stored, so a copy of the table does not
 //! hold usable tokens.
 
-use chrono::{DateTime, Utc};
+mod cache;
+mod store;
+
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shaobao_domain::org::Organisation;
-use shaobao_domain::{Actor, Role};
+use shaobao_domain::Role;
 
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
+
+pub use cache::LOOKUP_TTL;
+pub use store::{IssuedToken, TokenInfo, TokenStore};
 
 /// Every token starts with this, so a leaked one is easy to recognise (and to scan for).
 pub const TOKEN_PREFIX: &str = "sb_";
-/// Random bytes behind each token.
-const TOKEN_BYTES: usize = 32;
 
 /// The roles a token may carry (`system` is the deadline service's and never issued).
 pub const ISSUABLE_ROLES: &str =
@@ -35,6 +38,9 @@ pub enum TokenError {
     },
     #[error("{}", self.describe("token"))]
     UnknownScope { scope: &'static str, code: String },
+    /// `token revoke` named no stored token.
+    #[error("no token {0:?}: `shaobao token list` shows every token id")]
+    UnknownToken(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -56,16 +62,16 @@ impl TokenError {
             TokenError::UnknownScope { scope, code } => {
                 format!("--{scope} {code:?} is not in the organisation")
             }
-            TokenError::Store(err) => err.to_string(),
+            TokenError::UnknownToken(_) | TokenError::Store(_) => self.to_string(),
         }
     }
 }
 
+/// "an auditor", "a hotline".
 fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
@@ -129,91 +135,6 @@ pub fn role_with_scope(name: &str, scope: Scope) -> Result<Role, TokenError> {
 
 fn missing(role: &'static str, scope: &'static str) -> TokenError {
     TokenError::MissingScope { role, scope }
-}
-
-/// A token just created: the bearer secret (shown once) and the actor it stands for.
-#[derive(Debug, Clone)]
-pub struct IssuedToken {
-    pub token: String,
-    pub actor: Actor,
-}
-
-/// The `api_tokens` table.
-#[derive(Debug, Clone)]
-pub struct TokenStore {
-    store: Store,
-}
-
-impl TokenStore {
-    pub fn new(store: Store) -> Self {
-        TokenStore { store }
-    }
-
-    /// Stores a new token for `role`, whose scope must name a street or department of `org`.
-    /// The actor id is the token's id, so every event records which token acted.
-    pub async fn create(
-        &self,
-        role: Role,
-        org: &Organisation,
-        created_at: DateTime<Utc>,
-    ) -> Result<IssuedToken, TokenError> {
-        check_scope(&role, org)?;
-        let token = format!("{TOKEN_PREFIX}{}", random_hex(TOKEN_BYTES));
-        let id = format!("tok-{}", random_hex(6));
-        let (role_name, scope) = columns(&role);
-        let sql = "INSERT INTO api_tokens (id, token_hash, role, scope, created_at)
-                   VALUES ($1, $2, $3, $4, $5)";
-        macro_rules! insert {
-            ($pool:expr) => {
-                sqlx::query(sql)
-                    .bind(&id)
-                    .bind(hash(&token))
-                    .bind(role_name)
-                    .bind(scope)
-                    .bind(created_at)
-                    .execute($pool)
-                    .await
-                    .map(drop)
-            };
-        }
-        match &self.store {
-            Store::Postgres(pool) => insert!(pool),
-            Store::Sqlite(pool) => insert!(pool),
-        }
-        .map_err(StoreError::from)?;
-        Ok(IssuedToken {
-            token,
-            actor: Actor::new(role, id),
-        })
-    }
-
-    /// The actor a bearer token stands for; `None` for a token never issued.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError> {
-        if !token.starts_with(TOKEN_PREFIX) {
-            return Ok(None);
-        }
-        let sql = "SELECT id, role, scope FROM api_tokens WHERE token_hash = $1";
-        let row: Option<(String, String, Option<String>)> = match &self.store {
-            Store::Postgres(pool) => {
-                sqlx::query_as(sql)
-                    .bind(hash(token))
-                    .fetch_optional(pool)
-                    .await
-            }
-            Store::Sqlite(pool) => {
-                sqlx::query_as(sql)
-                    .bind(hash(token))
-                    .fetch_optional(pool)
-                    .await
-            }
-        }?;
-        let Some((id, role, scope)) = row else {
-            return Ok(None);
-        };
-        let role = stored_role(&role, scope)
-            .ok_or_else(|| StoreError::Corrupt(format!("token {id}: unknown role {role:?}")))?;
-        Ok(Some(Actor::new(role, id)))
-    }
 }
 
 /// The role's scope must exist in the organisation (a member id is free text); `system` is never
