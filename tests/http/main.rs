@@ -2,6 +2,7 @@
 //! PostgreSQL database and on a fresh SQLite file.
 
 mod bad_input;
+mod community;
 mod idempotency;
 mod lifecycle;
 mod matrix;
@@ -50,6 +51,9 @@ on_both_stores!(
     reads::the_feed_pages_through_the_log_in_commit_order,
     reads::org_openapi_docs_and_metrics,
     reads::an_unreachable_store_answers_503,
+    community::a_need_is_claimed_delivered_and_confirmed,
+    community::resources_are_offered_and_matched_and_case_tasks_score,
+    community::bad_community_input_is_refused_with_its_field,
 );
 
 // Declared after `on_both_stores!`, which it uses for its own tests.
