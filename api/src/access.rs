@@ -137,12 +137,43 @@ pub fn search_scope(
 
 /// Statistics: everyone but resident apps, volunteers and the deadline service.
 pub fn may_read_statistics(actor: &Actor) -> bool {
-    !matches!(actor.role, Role::Intake | Role::Volunteer { .. } | Role::System)
+    !matches!(
+        actor.role,
+        Role::Intake | Role::Volunteer { .. } | Role::System
+    )
 }
 
 /// The volunteer board: every role but resident apps and the deadline service.
 pub fn may_read_board(actor: &Actor) -> bool {
     !matches!(actor.role, Role::Intake | Role::System)
+}
+
+/// The community lists (needs and resources of any community or street): every role but
+/// resident apps and the deadline service. Units browse them to claim and offer; members to
+/// claim; dispatchers to publish, match and confirm.
+pub fn may_read_community_lists(actor: &Actor) -> bool {
+    !matches!(actor.role, Role::Intake | Role::System)
+}
+
+/// Scores and rankings 量化积分: published to everyone the lists are (units and members see where
+/// they stand), not to resident apps.
+pub fn may_read_scores(actor: &Actor) -> bool {
+    may_read_community_lists(actor)
+}
+
+/// Member registrations (names, home units): hotline, auditors, admins, the dispatcher of the
+/// street the member lives in (`street`, when known), and the member themselves.
+pub fn may_read_member(actor: &Actor, member: &str, street: Option<&str>) -> bool {
+    match &actor.role {
+        Role::Volunteer { member: own } => own == member,
+        Role::Dispatcher { street: own } => street == Some(own.as_str()),
+        _ => reads_everything(actor),
+    }
+}
+
+/// A community's or street's member list: the street's dispatcher and those who read everything.
+pub fn may_read_members_of(actor: &Actor, street: &str) -> bool {
+    reads_everything(actor) || actor.street() == Some(street)
 }
 
 /// Departments and volunteers see the requester's name and phone masked.

@@ -1,5 +1,6 @@
-//! Request bodies of the per-whistle and per-task commands (DESIGN §6) and of commands without
-//! fields. Every other command takes the domain's own body type (`shaobao_domain::case`).
+//! Request bodies of the per-whistle, per-task and per-need commands (DESIGN §6) and of commands
+//! without fields. Every other command takes the domain's own body type
+//! (`shaobao_domain::case`, `shaobao_domain::community`).
 
 use std::collections::BTreeMap;
 
@@ -61,4 +62,44 @@ pub struct ConfirmTask {
     /// Points awarded; defaults to the published points.
     #[serde(default)]
     pub points: Option<u32>,
+}
+
+/// The claimant reports a community need delivered.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverNeed {
+    pub summary: String,
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// The community confirms a delivered need.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmNeed {
+    /// Points awarded (0–1000); defaults to the published points.
+    #[serde(default)]
+    pub points: Option<u32>,
+}
+
+/// The community withdraws a need, saying why.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawNeed {
+    pub reason: String,
+}
+
+/// Match an offered resource to an open need of the same community.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchResource {
+    pub need_no: u32,
+}
+
+/// A member leaves their residence community.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveCommunity {
+    #[serde(default)]
+    pub reason: Option<String>,
 }

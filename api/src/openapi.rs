@@ -17,6 +17,7 @@ use crate::view::CommandAnswer;
         title = "Shaobao 哨报",
         description = "Case handling for street-level governance: 12345 hotline requests (接诉即办), \
             whistles that summon departments (街道吹哨、部门报到), household visits and volunteer tasks. \
+            Community lists, member registrations and scores are under the `community` tag. \
             Every request but health, metrics and this document needs `Authorization: Bearer <token>` \
             (`shaobao token create`). Errors answer `{\"error\": {\"code\", \"message\", \"field\"}}`."
     ),
@@ -27,6 +28,8 @@ use crate::view::CommandAnswer;
         (name = "cases", description = "A case, its history and past versions"),
         (name = "feed", description = "Every event in commit order (auditors, admins)"),
         (name = "org", description = "Organisation reference data"),
+        (name = "community", description = "Community mobilisation: two-way need and resource \
+            lists 双向需求清单, members reporting where they live 在职党员回小区报到, scores 量化积分"),
         (name = "operations", description = "Health and metrics (no token)"),
     )
 )]

@@ -42,6 +42,32 @@ impl From<&CommandOutcome> for CommandAnswer {
     }
 }
 
+/// The answer to a command on a community's list (`POST /communities/{community}/…`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommunityAnswer {
+    pub community: String,
+    /// The list's version after the command (use it in `If-Match`).
+    pub version: i64,
+    /// Opaque read-your-writes token.
+    pub position: String,
+    /// The need this command published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub need_no: Option<u32>,
+    /// The resource this command offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_no: Option<u32>,
+}
+
+/// The answer to a command on a member's registration (`POST /members…`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberAnswer {
+    pub member: String,
+    /// The registration's version after the command.
+    pub version: i64,
+    /// Opaque read-your-writes token.
+    pub position: String,
+}
+
 /// The answer to `POST /visits`: the visit, and the case each finding opened (in finding order).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VisitAnswer {

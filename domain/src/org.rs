@@ -1,5 +1,6 @@
 //! Organisation reference data (DESIGN §2): district → streets 街道 → communities 社区 → grids 网格,
-//! departments 部门, request categories 诉求分类, SLA policy and working-day calendar.
+//! departments 部门, request categories 诉求分类, SLA policy and working-day calendar, and the
+//! scoring of community mobilisation 量化积分 (unit thresholds, member tiers).
 //!
 //! Loaded from one TOML file ([`Organisation::from_toml_str`]); the file format is described in
 //! `deploy/org/sample-district.toml`. Serialising gives back the same shape (TOML or JSON), and
@@ -26,6 +27,37 @@ pub struct Organisation {
     pub categories: Vec<Category>,
     pub sla: SlaPolicy,
     pub calendar: WorkingCalendar,
+    /// Unit score thresholds and member tiers (optional in the file: defaults below).
+    pub scoring: Scoring,
+}
+
+/// How community points 量化积分 are judged (DESIGN §3 "Community mobilisation"): a unit's points
+/// in a year against two thresholds, and members' yearly tiers. Optional `[scoring]` table in the
+/// organisation file; every key defaults as [`Scoring::default`] says. The points themselves are
+/// recorded in the confirming events, so changing these judges history anew but never rewrites it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// A unit with fewer points in a year has "no shared resources" (default 60).
+    pub unit_floor: u32,
+    /// A unit with more points in a year is "commended" (default 100).
+    pub unit_commended: u32,
+    /// The share of members rated 先进 advanced each year, best first (default 0.10: top 10 %).
+    pub member_top_share: f64,
+    /// A member with fewer points in a year is rated 警示 warning (default 10).
+    pub member_floor: u32,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            unit_floor: 60,
+            unit_commended: 100,
+            member_top_share: 0.10,
+            member_floor: 10,
+        }
+    }
 }
 
 /// 区 district.
@@ -147,6 +179,19 @@ impl Organisation {
 
     pub fn category(&self, code: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.code == code)
+    }
+
+    /// Community `code` and the street it lies in.
+    pub fn place_of_community(&self, code: &str) -> Option<crate::community::Place> {
+        self.streets.iter().find_map(|s| {
+            s.communities
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| crate::community::Place {
+                    street: s.code.clone(),
+                    community: c.code.clone(),
+                })
+        })
     }
 
     /// When `timer`, started at `from`, runs out under this organisation's policy and calendar.

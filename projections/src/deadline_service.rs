@@ -93,9 +93,7 @@ impl DeadlineService {
 
     async fn load(&self, case_id: &str) -> Result<CaseRecord, ProjectionError> {
         let mut record = CaseRecord::new(case_id);
-        for (_, sequence, event) in
-            log::histories(&self.store, &[(case_id.to_string(), i64::MAX)]).await?
-        {
+        for (sequence, event) in log::case_history(&self.store, case_id).await? {
             record.apply(sequence, event);
         }
         Ok(record)

@@ -1,6 +1,6 @@
 //! A live catch-up projector: reads the log after its checkpoint in batches, folds the events into
-//! the case records it keeps in memory (a record it has not seen is replayed from the case's
-//! stream), and replaces the changed cases' rows and the checkpoint in one transaction.
+//! the stream records it keeps in memory (a record it has not seen is replayed from its stream),
+//! and replaces the changed streams' rows and the checkpoint in one transaction.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,7 +20,7 @@ pub struct Projector {
     store: Store,
     org: Arc<Organisation>,
     checkpoint: Checkpoint,
-    /// Records of recently changed cases, current as of the checkpoint.
+    /// Records of recently changed streams, current as of the checkpoint.
     fold: Fold,
     cache_capacity: usize,
     /// Test hook: abandon the batch in which this many events have been applied.
@@ -73,8 +73,8 @@ impl Projector {
             return Ok(0);
         };
         let count = entries.len();
-        if self.fold.records.len() > self.cache_capacity {
-            self.fold.records.clear();
+        if self.fold.streams() > self.cache_capacity {
+            self.fold.clear();
         }
         self.load_missing(&entries).await?;
         let touched = distinct(
@@ -108,32 +108,27 @@ impl Projector {
         Ok(count)
     }
 
-    /// Replays, up to just before this batch, every case the batch touches that is not cached
+    /// Replays, up to just before this batch, every stream the batch touches that is not cached
     /// at exactly that point.
     async fn load_missing(&mut self, entries: &[log::Entry]) -> Result<(), ProjectionError> {
         let mut first: HashMap<&str, i64> = HashMap::new();
         for entry in entries.iter().filter(|e| e.event.is_some()) {
             first
-                .entry(entry.case_id.as_str())
+                .entry(entry.stream_id.as_str())
                 .or_insert(entry.sequence);
         }
         let mut missing = Vec::new();
         for (id, sequence) in first {
-            if self
-                .fold
-                .records
-                .get(id)
-                .is_some_and(|r| r.version == sequence - 1)
-            {
+            if self.fold.version(id) == Some(sequence - 1) {
                 continue;
             }
-            self.fold.records.remove(id);
+            self.fold.forget(id);
             if sequence > 1 {
                 missing.push((id.to_string(), sequence));
             }
         }
         for (id, sequence, event) in log::histories(&self.store, &missing).await? {
-            self.fold.record(id).apply(sequence, event);
+            self.fold.apply_event(id, sequence, event);
         }
         Ok(())
     }

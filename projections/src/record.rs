@@ -1,7 +1,8 @@
 //! One case as every read model sees it: the domain's own fold ([`Case`]) plus the few facts the
 //! domain does not keep but statistics and the deadline ladder need (when each clock started,
 //! the first dispatch, returns, the last callback). Every read-model row is a pure function of a
-//! record, so a live projector and a rebuild produce the same rows.
+//! record, so a live projector and a rebuild produce the same rows. Community lists and member
+//! registrations have records of their own ([`ListRecord`], [`MemberRecord`]).
 
 use chrono::{DateTime, Duration, Utc};
 use cqrs_es::Aggregate;
@@ -152,4 +153,49 @@ impl CaseRecord {
         use shaobao_domain::CaseState::*;
         matches!(self.case.state(), Some(s) if !matches!(s, Closed | Answered))
     }
+}
+
+/// A community list as the read models see it: the domain's fold and its version.
+#[derive(Debug, Clone)]
+pub struct ListRecord {
+    /// The stream id, `community/<code>`.
+    pub id: String,
+    pub version: i64,
+    pub list: shaobao_domain::CommunityList,
+}
+
+impl ListRecord {
+    pub fn new(id: impl Into<String>) -> Self {
+        ListRecord {
+            id: id.into(),
+            version: 0,
+            list: Default::default(),
+        }
+    }
+}
+
+/// A member registration as the read models see it.
+#[derive(Debug, Clone)]
+pub struct MemberRecord {
+    /// The stream id, `member/<id>`.
+    pub id: String,
+    pub version: i64,
+    pub member: shaobao_domain::Member,
+}
+
+impl MemberRecord {
+    pub fn new(id: impl Into<String>) -> Self {
+        MemberRecord {
+            id: id.into(),
+            version: 0,
+            member: Default::default(),
+        }
+    }
+}
+
+/// A community mobilisation stream, for the tables that list them.
+#[derive(Debug, Clone, Copy)]
+pub enum CommunityRecord<'a> {
+    List(&'a ListRecord),
+    Member(&'a MemberRecord),
 }

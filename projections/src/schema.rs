@@ -9,22 +9,39 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shaobao_domain::org::Organisation;
 
-use crate::models::{deadlines, inbox, queue, search, statistics, volunteers};
-use crate::record::CaseRecord;
+use crate::models::{community, deadlines, inbox, queue, search, statistics, volunteers};
+use crate::record::{CaseRecord, CommunityRecord};
 use crate::sql::{ColType, Row, Statement};
 
-/// One read-model table. The first column is always `case_id`: a case's rows are replaced
-/// together whenever the case changes.
+/// One read-model table. The first column is always the id of the stream a row derives from
+/// (`case_id` in the case tables): a stream's rows are replaced together whenever it changes.
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [(&'static str, ColType)],
-    /// Column lists of secondary indexes (an index on `case_id` is always added).
+    /// Column lists of secondary indexes (an index on the first column is always added).
     pub indexes: &'static [&'static str],
     /// The table's rows for one case (none for a case it does not list).
     pub rows: fn(&CaseRecord, &Organisation) -> Vec<Row>,
+    /// Its rows for one community list or member registration.
+    pub community_rows: fn(CommunityRecord<'_>, &Organisation) -> Vec<Row>,
+}
+
+/// `rows` of a table that lists no cases.
+pub fn no_case_rows(_: &CaseRecord, _: &Organisation) -> Vec<Row> {
+    Vec::new()
+}
+
+/// `community_rows` of a table that lists no community streams.
+pub fn no_community_rows(_: CommunityRecord<'_>, _: &Organisation) -> Vec<Row> {
+    Vec::new()
 }
 
 impl Table {
+    /// The first column: the id of the stream each row derives from.
+    pub fn key_column(&self) -> &'static str {
+        self.columns[0].0
+    }
+
     pub fn column_names(&self) -> Vec<&'static str> {
         self.columns.iter().map(|(name, _)| *name).collect()
     }
@@ -49,7 +66,7 @@ impl Table {
     /// The indexes of table `name`; `generation` keeps index names unique while a shadow and the
     /// live table exist side by side (index names are per schema, and survive a table rename).
     pub fn create_indexes(&self, name: &str, generation: i64) -> Vec<Statement> {
-        std::iter::once("case_id")
+        std::iter::once(self.key_column())
             .chain(self.indexes.iter().copied())
             .enumerate()
             .map(|(i, columns)| {
@@ -86,16 +103,20 @@ pub enum ProjectionName {
     Search,
     /// Published tasks and the points awarded.
     Volunteers,
+    /// Community needs and resources, member registrations, and the points ledger behind
+    /// scores (confirmed needs and confirmed case tasks).
+    Community,
 }
 
 impl ProjectionName {
-    pub const ALL: [ProjectionName; 6] = [
+    pub const ALL: [ProjectionName; 7] = [
         ProjectionName::Queue,
         ProjectionName::Inbox,
         ProjectionName::Deadlines,
         ProjectionName::Statistics,
         ProjectionName::Search,
         ProjectionName::Volunteers,
+        ProjectionName::Community,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +127,7 @@ impl ProjectionName {
             ProjectionName::Statistics => "statistics",
             ProjectionName::Search => "search",
             ProjectionName::Volunteers => "volunteers",
+            ProjectionName::Community => "community",
         }
     }
 
@@ -117,6 +139,12 @@ impl ProjectionName {
             ProjectionName::Statistics => &[&statistics::CASES, &statistics::SUMMONS],
             ProjectionName::Search => &[&search::TABLE],
             ProjectionName::Volunteers => &[&volunteers::TABLE],
+            ProjectionName::Community => &[
+                &community::NEEDS,
+                &community::RESOURCES,
+                &community::MEMBERS,
+                &community::POINTS,
+            ],
         }
     }
 
@@ -143,7 +171,7 @@ impl fmt::Display for ProjectionName {
 
 /// A projection name that does not exist.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown projection {0:?} (expected one of queue, inbox, deadlines, statistics, search, volunteers)")]
+#[error("unknown projection {0:?} (expected one of queue, inbox, deadlines, statistics, search, volunteers, community)")]
 pub struct UnknownProjection(pub String);
 
 impl FromStr for ProjectionName {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use shaobao_domain::case::{CaseKind, Channel, Location, OpenCase, VisitLink};
+use shaobao_domain::community::{CommunityList, Member};
 use shaobao_domain::org::Organisation;
 use shaobao_domain::visit::Finding;
 use shaobao_domain::{Actor, Case, CaseAction, CaseCommand, CaseError, RecordVisit, Visit};
@@ -67,6 +68,9 @@ pub enum VisitFailure {
 pub struct CaseService {
     cases: CommandBus<Case>,
     visits: CommandBus<Visit>,
+    /// Community lists and member registrations (`community.rs`).
+    pub(crate) lists: CommandBus<CommunityList>,
+    pub(crate) members: CommandBus<Member>,
     store: Store,
     org: Arc<Organisation>,
     clock: Arc<dyn Clock>,
@@ -83,6 +87,8 @@ impl CaseService {
         CaseService {
             cases: CommandBus::new(store.clone(), org.clone()),
             visits: CommandBus::new(store.clone(), org.clone()),
+            lists: CommandBus::new(store.clone(), org.clone()),
+            members: CommandBus::new(store.clone(), org.clone()),
             store,
             org,
             clock,
@@ -95,10 +101,14 @@ impl CaseService {
         self.commits.subscribe()
     }
 
-    fn committed<T>(&self, outcome: &Result<CommandOutcome, T>) {
+    pub(crate) fn committed<T>(&self, outcome: &Result<CommandOutcome, T>) {
         if outcome.as_ref().is_ok_and(|o| !o.repeated) {
             self.commits.send_modify(|n| *n += 1);
         }
+    }
+
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn org(&self) -> &Arc<Organisation> {
@@ -195,7 +205,7 @@ impl CaseService {
         crate::history::replay(&self.store, case_id, version).await
     }
 
-    fn meta(
+    pub(crate) fn meta(
         &self,
         actor: &Actor,
         request_body: &impl serde::Serialize,

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cases;
 pub mod clock;
 pub mod command;
+pub mod community;
 pub mod history;
 pub mod leader;
 pub mod org_file;

@@ -560,7 +560,7 @@ fn closed_case(org: &Organisation, n: u64, at: DateTime<Utc>) -> Vec<CaseEvent> 
         Satisfaction::BasicallySatisfied,
         Satisfaction::Dissatisfied,
     ][(n % 3) as usize];
-    let contact_after = if n % 7 == 0 { 30 * 60 } else { 60 };
+    let contact_after = if n.is_multiple_of(7) { 30 * 60 } else { 60 };
     let open = OpenCase {
         channel: Channel::Hotline,
         kind: CaseKind::Complaint,
@@ -584,7 +584,7 @@ fn closed_case(org: &Organisation, n: u64, at: DateTime<Utc>) -> Vec<CaseEvent> 
         (
             &hotline,
             2 * 24 * 60 + 120,
-            reached(n % 5 != 0, satisfaction),
+            reached(!n.is_multiple_of(5), satisfaction),
         ),
         (&hotline, 2 * 24 * 60 + 180, close()),
     ];
@@ -615,7 +615,7 @@ fn case_id(n: u64) -> String {
 /// An open case: dispatched to the category's department, then (by `n`) signed and contacted.
 fn open_case(n: u64, in_street: u64) -> Vec<CaseEvent> {
     let at = Utc.with_ymd_and_hms(2026, 2, 28, 0, 0, 0).unwrap() + TimeDelta::seconds(n as i64);
-    let (category, department) = if n % 5 == 0 {
+    let (category, department) = if n.is_multiple_of(5) {
         MAP_CATEGORY
     } else {
         CATEGORIES[(n % 4) as usize]

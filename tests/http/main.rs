@@ -2,6 +2,7 @@
 //! PostgreSQL database and on a fresh SQLite file.
 
 mod bad_input;
+mod community;
 mod idempotency;
 mod lifecycle;
 mod matrix;
@@ -51,6 +52,9 @@ on_both_stores!(
     reads::org_openapi_docs_and_metrics,
     reads::read_model_lag_and_open_cases_are_reported,
     reads::an_unreachable_store_answers_503,
+    community::a_need_is_claimed_delivered_and_confirmed,
+    community::resources_are_offered_and_matched_and_case_tasks_score,
+    community::bad_community_input_is_refused_with_its_field,
 );
 
 // Declared after `on_both_stores!`, which it uses for its own tests.

@@ -7,7 +7,7 @@
 //! §3: e.g. only the dispatching party (here the hotline) decides returns and verifies.
 
 use serde_json::{json, Value};
-use shaobao_tests::app::{department, dispatcher, TestApp, OTHER_STREET, STREET};
+use shaobao_tests::app::{department, dispatcher, TestApp, MEMBER, OTHER_STREET, STREET};
 
 use crate::support::{complaint, open, step};
 
@@ -215,6 +215,41 @@ fn routes() -> Vec<Route> {
         get("/api/v1/rankings?unit=street&month=2026-03", SCOPED_READERS),
         get("/api/v1/cases?street=jingshan", SCOPED_READERS),
         get("/api/v1/volunteers/board", &ALL_BUT_INTAKE),
+        // Community mobilisation: the street's dispatcher publishes, units offer, members (or
+        // the street for them) register; the lists and scores are read by all but intake.
+        Route {
+            path: "/api/v1/communities/jingshan-jixiang/needs",
+            method: Method::Create(
+                json!({"title": "楼道清扫", "kind": "volunteering", "points": 5}),
+            ),
+            allowed: &[Dispatcher],
+        },
+        Route {
+            path: "/api/v1/communities/jingshan-jixiang/resources",
+            method: Method::Create(json!({"title": "会议室共享"})),
+            allowed: &[Handling, Summoned, Stranger],
+        },
+        Route {
+            path: "/api/v1/members",
+            method: Method::Create(
+                json!({"member": MEMBER, "name": "王网格", "community": "jingshan-jixiang"}),
+            ),
+            allowed: &[Dispatcher, Volunteer],
+        },
+        get(
+            "/api/v1/communities/jingshan-jixiang/needs",
+            &ALL_BUT_INTAKE,
+        ),
+        get(
+            "/api/v1/communities/jingshan-jixiang/resources",
+            &ALL_BUT_INTAKE,
+        ),
+        get("/api/v1/streets/jingshan/needs", &ALL_BUT_INTAKE),
+        get("/api/v1/scores?unit=unit&period=2026", &ALL_BUT_INTAKE),
+        get(
+            "/api/v1/communities/jingshan-jixiang/members",
+            &[Hotline, Dispatcher, Auditor, Admin],
+        ),
         get("/health/live", &CALLERS),
         get("/health/ready", &CALLERS),
         get("/metrics", &CALLERS),

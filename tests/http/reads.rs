@@ -180,6 +180,20 @@ pub async fn org_openapi_docs_and_metrics(app: TestApp) {
     for action in ["claim", "complete", "confirm"] {
         commands.push(format!("/api/v1/cases/{{id}}/tasks/{{no}}/{action}"));
     }
+    // Community mobilisation (issue 16).
+    let community = "/api/v1/communities/{community}";
+    commands.push(format!("{community}/needs"));
+    for action in ["claim", "deliver", "confirm", "withdraw"] {
+        commands.push(format!("{community}/needs/{{no}}/{action}"));
+    }
+    commands.push(format!("{community}/resources"));
+    commands.push(format!("{community}/resources/{{no}}/match"));
+    commands.push("/api/v1/members".into());
+    commands.push("/api/v1/members/{member}/move".into());
+    commands.push("/api/v1/members/{member}/leave".into());
+    for path in ["/api/v1/scores", "/api/v1/members/{member}"] {
+        assert!(paths[path]["get"].is_object(), "{path} documented");
+    }
     for path in &commands {
         let body = &paths[path.as_str()]["post"]["requestBody"]["content"]["application/json"];
         let reference = body["schema"]["$ref"]

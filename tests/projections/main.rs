@@ -1,5 +1,6 @@
 //! Read models, rebuilds and the deadline service (issue 4), on both stores.
 
+mod community;
 mod crash;
 mod deadlines;
 mod read_models;
@@ -50,4 +51,6 @@ on_both_stores!(
     two_processes::deadlines_fire_once_and_projections_stay_exact_with_two_processes,
     verify::read_models_never_built_have_nothing_to_compare,
     verify::a_built_read_model_altered_or_removed_fails_verification,
+    community::a_scripted_year_gives_the_hand_computed_scores,
+    community::a_community_rebuild_equals_the_live_model,
 );

@@ -39,7 +39,7 @@ async fn pages_follow_transaction_ids_as_numbers() {
     let mut seen = Vec::new();
     let mut after = LogPosition::START;
     while let Some(entry) = log::read(&t.store, after, 1).await.unwrap().pop() {
-        seen.push((entry.position.transaction, entry.case_id));
+        seen.push((entry.position.transaction, entry.stream_id));
         after = entry.position;
     }
     assert_eq!(seen, IN_COMMIT_ORDER.map(|(tx, id)| (tx, id.to_string())));
@@ -49,7 +49,7 @@ async fn pages_follow_transaction_ids_as_numbers() {
     while let Some(page) = ahead.next().await.unwrap() {
         seen.extend(
             page.into_iter()
-                .map(|e| (e.position.transaction, e.case_id)),
+                .map(|e| (e.position.transaction, e.stream_id)),
         );
     }
     assert_eq!(seen, IN_COMMIT_ORDER.map(|(tx, id)| (tx, id.to_string())));
@@ -66,7 +66,7 @@ async fn a_payload_that_is_not_one_json_value_fails_the_read() {
         unreachable!("a SQLite store")
     };
     let smuggling =
-        r#"{"CaseSigned":{"at":"2026-03-02T02:00:00Z","on_time":true}}],[99,"smuggled",1,null"#;
+        r#"{"CaseSigned":{"at":"2026-03-02T02:00:00Z","on_time":true}}],[99,"smuggled",1,9,null"#;
     sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
                              payload, metadata)

@@ -3,6 +3,7 @@
 
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::http::StatusCode;
+use shaobao_domain::community::{CommunityError, MemberError};
 use shaobao_domain::{CaseError, ErrorKind, VisitError};
 use shaobao_services::cases::{HistoryError, VisitFailure};
 use shaobao_services::command::CommandError;
@@ -31,6 +32,24 @@ impl DomainRefusal for VisitError {
     }
     fn field(&self) -> Option<&str> {
         VisitError::field(self)
+    }
+}
+
+impl DomainRefusal for CommunityError {
+    fn kind(&self) -> ErrorKind {
+        CommunityError::kind(self)
+    }
+    fn field(&self) -> Option<&str> {
+        CommunityError::field(self)
+    }
+}
+
+impl DomainRefusal for MemberError {
+    fn kind(&self) -> ErrorKind {
+        MemberError::kind(self)
+    }
+    fn field(&self) -> Option<&str> {
+        MemberError::field(self)
     }
 }
 

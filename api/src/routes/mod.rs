@@ -3,6 +3,7 @@
 
 mod cases;
 mod commands;
+mod community;
 mod feed;
 mod intake;
 mod org;
@@ -21,4 +22,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(feed::routes())
         .merge(org::routes())
         .merge(reads::routes())
+        .merge(community::routes())
 }

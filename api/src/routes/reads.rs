@@ -69,7 +69,10 @@ impl ListQuery {
     }
 }
 
-async fn caught_up(state: &AppState, min_position: &Option<String>) -> Result<(), ApiError> {
+pub(super) async fn caught_up(
+    state: &AppState,
+    min_position: &Option<String>,
+) -> Result<(), ApiError> {
     let Some(token) = min_position else {
         return Ok(());
     };
@@ -81,17 +84,16 @@ async fn caught_up(state: &AppState, min_position: &Option<String>) -> Result<()
         .map_err(|e| ApiError::Unavailable(e.to_string()))
 }
 
-fn list_error(err: ListError) -> ApiError {
+pub(super) fn list_error(err: ListError) -> ApiError {
     match err {
         ListError::Token(e) => ApiError::bad_request("invalid_query", "page", e.to_string()),
         ListError::Store(e) => e.into(),
     }
 }
 
-fn forbidden(what: &str) -> ApiError {
+pub(super) fn forbidden(what: &str) -> ApiError {
     ApiError::Forbidden(format!("this token may not read {what}"))
 }
-
 
 /// Open cases located in the street, soonest deadline first.
 #[utoipa::path(get, path = "/streets/{street}/queue", tag = "read models",

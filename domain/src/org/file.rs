@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Department, District, Organisation, Street};
+use super::{Category, Department, District, Organisation, Scoring, Street};
 use crate::calendar::{WorkingCalendar, TIMEZONE};
 use crate::sla::{SlaPolicy, Span, UrgencySla, WhistleSla};
 
@@ -21,6 +21,36 @@ pub struct OrgFile {
     pub departments: Vec<Department>,
     #[serde(default)]
     pub categories: Vec<CategoryFile>,
+    /// Optional; each key defaults on its own.
+    #[serde(default)]
+    pub scoring: ScoringFile,
+}
+
+/// `[scoring]`: every key optional (see [`Scoring`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoringFile {
+    pub unit_floor: u32,
+    pub unit_commended: u32,
+    pub member_top_share: f64,
+    pub member_floor: u32,
+}
+
+impl Default for ScoringFile {
+    fn default() -> Self {
+        Scoring::default().into()
+    }
+}
+
+impl From<Scoring> for ScoringFile {
+    fn from(s: Scoring) -> Self {
+        ScoringFile {
+            unit_floor: s.unit_floor,
+            unit_commended: s.unit_commended,
+            member_top_share: s.member_top_share,
+            member_floor: s.member_floor,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,6 +125,7 @@ impl From<Organisation> for OrgFile {
             streets: org.streets,
             departments: org.departments,
             categories: org.categories.into_iter().map(CategoryFile::from).collect(),
+            scoring: org.scoring.into(),
         }
     }
 }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::file::{CalendarFile, CategoryFile, OrgFile, SlaFile, UrgencyFile};
-use super::{Category, OrgError, Organisation};
+use super::file::{CalendarFile, CategoryFile, OrgFile, ScoringFile, SlaFile, UrgencyFile};
+use super::{Category, OrgError, Organisation, Scoring};
 use crate::calendar::{CalendarError, WorkingCalendar, WorkingPeriod, TIMEZONE};
 use crate::sla::{SlaPolicy, Span, UrgencySla, WhistleSla};
 
@@ -73,6 +73,7 @@ impl TryFrom<OrgFile> for Organisation {
             categories.push(category(c, &at, &departments)?);
         }
 
+        let scoring = scoring(f.scoring, "scoring")?;
         Ok(Organisation {
             district: f.district,
             streets: f.streets,
@@ -80,8 +81,30 @@ impl TryFrom<OrgFile> for Organisation {
             categories,
             sla,
             calendar,
+            scoring,
         })
     }
+}
+
+fn scoring(f: ScoringFile, at: &str) -> Result<Scoring> {
+    let share = f.member_top_share;
+    if !(share > 0.0 && share <= 1.0) {
+        let msg = format!("must be more than 0 and at most 1, got {share}");
+        return Err(OrgError::invalid(key(at, "member_top_share"), msg));
+    }
+    if f.unit_floor > f.unit_commended {
+        let msg = format!(
+            "must not be below unit_floor ({} < {})",
+            f.unit_commended, f.unit_floor
+        );
+        return Err(OrgError::invalid(key(at, "unit_commended"), msg));
+    }
+    Ok(Scoring {
+        unit_floor: f.unit_floor,
+        unit_commended: f.unit_commended,
+        member_top_share: share,
+        member_floor: f.member_floor,
+    })
 }
 
 fn category(c: CategoryFile, at: &str, departments: &Seen) -> Result<Category> {

@@ -11,7 +11,7 @@ use shaobao_services::store::{Store, StoreError};
 use crate::deadline::{key, kind, ladder, step_name};
 use crate::page::{ListError, ListQuery, Order, Page, PageRequest};
 use crate::record::CaseRecord;
-use crate::schema::Table;
+use crate::schema::{no_community_rows, Table};
 use crate::sql::{fetch, ColType::*, Fields, Row, Statement, Value};
 use crate::time::{from_ns, to_ns};
 
@@ -29,6 +29,7 @@ pub const PENDING: Table = Table {
     ],
     indexes: &["fire_ns"],
     rows: pending_rows,
+    community_rows: no_community_rows,
 };
 
 fn pending_rows(record: &CaseRecord, org: &Organisation) -> Vec<Row> {
@@ -92,6 +93,7 @@ pub const ALERTS: Table = Table {
         "department, sort_ns, item_key",
     ],
     rows: alert_rows,
+    community_rows: no_community_rows,
 };
 
 fn alert_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {

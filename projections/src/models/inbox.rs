@@ -10,7 +10,7 @@ use shaobao_services::store::Store;
 use super::{soonest, DeadlineView};
 use crate::page::{ListError, ListQuery, Order, Page, PageRequest};
 use crate::record::CaseRecord;
-use crate::schema::Table;
+use crate::schema::{no_community_rows, Table};
 use crate::sql::{ColType::*, Fields, Row, Value};
 use crate::time::to_ns;
 
@@ -36,6 +36,7 @@ pub const TABLE: Table = Table {
     ],
     indexes: &["department, sort_ns, item_key"],
     rows,
+    community_rows: no_community_rows,
 };
 
 fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {

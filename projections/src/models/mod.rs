@@ -1,6 +1,8 @@
 //! The read models of DESIGN §4: each module defines its tables, derives their rows from a
-//! [`crate::record::CaseRecord`], and answers the queries the HTTP API serves.
+//! [`crate::record::CaseRecord`] (community tables from community and member records too), and
+//! answers the queries the HTTP API serves.
 
+pub mod community;
 pub mod deadlines;
 pub mod inbox;
 pub mod queue;

@@ -10,7 +10,7 @@ use shaobao_services::store::{Store, StoreError};
 use super::{soonest, DeadlineView};
 use crate::page::{ListError, ListQuery, Order, Page, PageRequest};
 use crate::record::CaseRecord;
-use crate::schema::Table;
+use crate::schema::{no_community_rows, Table};
 use crate::sql::{fetch, ColType::*, Fields, Row, Statement, Value};
 use crate::time::{from_ns, to_ns};
 
@@ -38,6 +38,7 @@ pub const TABLE: Table = Table {
     ],
     indexes: &["street, sort_ns, item_key", "street, state"],
     rows,
+    community_rows: no_community_rows,
 };
 
 fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {

@@ -11,7 +11,7 @@ use super::queue::micro_degrees;
 use super::serde_name;
 use crate::page::{ListError, ListQuery, Order, Page, PageRequest};
 use crate::record::CaseRecord;
-use crate::schema::Table;
+use crate::schema::{no_community_rows, Table};
 use crate::sql::{fetch, ColType::*, Fields, Row, Statement, Value};
 use crate::time::{from_ns, to_ns};
 
@@ -40,6 +40,7 @@ pub const TABLE: Table = Table {
     ],
     indexes: &["sort_ns, item_key", "street, sort_ns, item_key"],
     rows,
+    community_rows: no_community_rows,
 };
 
 fn rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {

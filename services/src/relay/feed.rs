@@ -1,6 +1,8 @@
 //! What the relay publishes for one event (DESIGN §6): the event on
-//! `shaobao.events.<street>.<EventType>`, one notice per department it dispatches to or summons on
-//! `shaobao.whistles.<department>`, and deadline alerts again on `shaobao.alerts.<street>`.
+//! `shaobao.events.<street>.<EventType>` (events of community lists and member registrations on
+//! `shaobao.community.<street>.<EventType>` instead), one notice per department it dispatches to
+//! or summons on `shaobao.whistles.<department>`, and deadline alerts again on
+//! `shaobao.alerts.<street>`.
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -108,9 +110,13 @@ pub(crate) fn messages_for(
         _ => None,
     };
     let envelope = Bytes::from(event.envelope);
+    let family = match event.aggregate_type.as_str() {
+        "community" | "member" => "community",
+        _ => "events",
+    };
     let mut messages = vec![Outgoing {
         subject: format!(
-            "shaobao.events.{street_token}.{}",
+            "shaobao.{family}.{street_token}.{}",
             subject_token(&event.event_type)
         ),
         msg_id: event_id.clone(),
@@ -206,5 +212,57 @@ fn department_work(event: CaseEvent) -> Vec<(String, NoticeWork)> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::store::LoggedEvent;
+
+    fn logged(aggregate_type: &str, aggregate_id: &str, event_type: &str) -> LoggedEvent {
+        LoggedEvent {
+            position: LogPosition {
+                transaction: 0,
+                position: 12,
+            },
+            aggregate_type: aggregate_type.into(),
+            aggregate_id: aggregate_id.into(),
+            sequence: 3,
+            event_type: event_type.into(),
+            event_version: "1".into(),
+            payload: json!({event_type: {"street": "jingshan", "community": "jingshan-huangcheng"}}),
+            metadata: json!({}),
+            hash: "h".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn community_events_go_to_the_community_subjects_with_their_street() {
+        let store = crate::store::Store::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let mut streets = super::super::streets::Streets::default();
+        for (kind, id, event_type) in [
+            (
+                "community",
+                "community/jingshan-huangcheng",
+                "NeedConfirmed",
+            ),
+            ("member", "member/m-1", "MemberRegistered"),
+        ] {
+            let event = RelayEvent::from_logged(&logged(kind, id, event_type)).unwrap();
+            let street = streets.street_of(&store, &event).await.unwrap();
+            assert_eq!(street.as_deref(), Some("jingshan"));
+            let messages = messages_for(event, street.as_deref()).unwrap();
+            assert_eq!(messages.len(), 1);
+            assert_eq!(
+                messages[0].subject,
+                format!("shaobao.community.jingshan.{event_type}")
+            );
+            assert_eq!(messages[0].msg_id, format!("{id}:3"));
+        }
     }
 }

@@ -40,7 +40,9 @@ impl RelayEvent {
 
     /// The relay's view of an event read through the store's own API.
     #[cfg(test)]
-    fn from_logged(event: &crate::store::LoggedEvent) -> Result<RelayEvent, serde_json::Error> {
+    pub(crate) fn from_logged(
+        event: &crate::store::LoggedEvent,
+    ) -> Result<RelayEvent, serde_json::Error> {
         let payload = serde_json::to_string(&event.payload)?;
         let metadata = serde_json::to_string(&event.metadata)?;
         let fields = Fields::of(event, &payload);

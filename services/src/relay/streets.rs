@@ -1,5 +1,6 @@
-//! The street an event belongs to, for its subject: a visit names it in its one event; a case names
-//! it in its first event (CaseOpened), which the relay remembers for the case's later events.
+//! The street an event belongs to, for its subject: a visit names it in its one event, and so does
+//! every event of a community list or member registration; a case names it in its first event
+//! (CaseOpened), which the relay remembers for the case's later events.
 
 use std::collections::HashMap;
 
@@ -18,7 +19,8 @@ pub(crate) struct Streets {
 }
 
 impl Streets {
-    /// The street of `event`'s case or visit; `None` for other aggregates.
+    /// The street of `event`'s case, visit, community list or member; `None` for other
+    /// aggregates.
     pub async fn street_of(
         &mut self,
         store: &Store,
@@ -29,6 +31,9 @@ impl Streets {
                 .ok()
                 .and_then(|visit| visit.recorded?.street)),
             "case" => self.case_street(store, event).await,
+            "community" | "member" => Ok(serde_json::from_slice::<Named>(event.payload())
+                .ok()
+                .and_then(|named| named.0.into_values().next()?.street)),
             _ => Ok(None),
         }
     }
@@ -72,6 +77,11 @@ struct Visit {
 struct Located {
     street: Option<String>,
 }
+
+/// Any event that carries its street: `{"<EventType>": {"street": …, …}}` (community lists and
+/// member registrations; a move carries the new street).
+#[derive(Deserialize)]
+struct Named(HashMap<String, Located>);
 
 /// What the street of a case is read from: its first event's payload,
 /// `{"CaseOpened": {"location": {"street": …, …}, …}}`. Nothing else of it is decoded.

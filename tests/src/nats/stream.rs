@@ -92,9 +92,9 @@ pub async fn assert_stream_is_the_log(store: &Store, jetstream: &Context) {
         .collect();
     assert_eq!(published.len(), expected.len(), "message count");
     assert_eq!(published, expected, "the stream is the log, in order, once");
-    let envelopes = contents
-        .iter()
-        .filter(|m| m.subject.starts_with("shaobao.events."));
+    let envelopes = contents.iter().filter(|m| {
+        m.subject.starts_with("shaobao.events.") || m.subject.starts_with("shaobao.community.")
+    });
     for (message, event) in envelopes.zip(&log) {
         assert_eq!(message.payload, serde_json::to_value(event).unwrap());
     }
@@ -102,20 +102,25 @@ pub async fn assert_stream_is_the_log(store: &Store, jetstream: &Context) {
 
 /// What the stream should hold for `log`, in order: (subject, `Nats-Msg-Id`) of each event, its
 /// alert, its department notices. Worked out from the event JSON, independently of the relay.
+/// Events of community lists and member registrations name their street and go to
+/// `shaobao.community.<street>.<EventType>`.
 pub fn expected(log: &[LoggedEvent]) -> Vec<(String, String)> {
     let mut streets: HashMap<&str, &str> = HashMap::new();
     let mut messages = Vec::new();
     for event in log {
         let body = &event.payload[&event.event_type];
+        let community = matches!(event.aggregate_type.as_str(), "community" | "member");
         let street = match event.event_type.as_str() {
             "CaseOpened" => body["location"]["street"].as_str(),
             "VisitRecorded" => body["street"].as_str(),
+            _ if community => body["street"].as_str(),
             _ => streets.get(event.aggregate_id.as_str()).copied(),
         }
         .expect("every workload event has a street");
         streets.insert(&event.aggregate_id, street);
         let id = format!("{}:{}", event.aggregate_id, event.sequence);
-        let events_subject = format!("shaobao.events.{street}.{}", event.event_type);
+        let family = if community { "community" } else { "events" };
+        let events_subject = format!("shaobao.{family}.{street}.{}", event.event_type);
         messages.push((events_subject, id.clone()));
         if matches!(
             event.event_type.as_str(),

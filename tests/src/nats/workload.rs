@@ -1,5 +1,6 @@
 //! Cases whose events use every part of the NATS feed: dispatches to departments (with a co-unit),
-//! whistles summoning two departments, deadline alerts, and household visits, in two streets.
+//! whistles summoning two departments, deadline alerts, household visits, and community lists and
+//! member registrations (`shaobao.community.…`), in two streets.
 //!
 //! Every command has an idempotency key derived from the case number, so running a case's life
 //! again (after a failure half-way) finishes it without doubling anything.
@@ -10,6 +11,9 @@ use chrono::{TimeZone, Utc};
 use shaobao_domain::case::{
     BlowWhistle, CaseKind, Channel, DeadlineRef, DeadlineStep, Dispatch, Location, OpenCase,
     Progress, RecordDeadline, Summons, Unit, WhistleRole,
+};
+use shaobao_domain::community::{
+    CommunityAction, NeedAction, NeedKind, OfferResource, PublishNeed, RegisterMember,
 };
 use shaobao_domain::sla::WhistleKind;
 use shaobao_domain::visit::Finding;
@@ -37,8 +41,9 @@ pub fn case_service(store: &Store) -> CaseService {
 /// Case number `n`'s life, by `n % 3`: dispatched to a department with a co-unit, signed, and
 /// alerted (contact deadline approaching); or dispatched to its street, signed there and whistled
 /// (both departments summoned); or dispatched to a department, signed and progressed. Every
-/// seventh case is also a household visit with one finding. Returns the case id; panics with the
-/// failing step when a command fails.
+/// seventh case is also a household visit with one finding; every fifth also brings a member
+/// registration, a need the member claims and a resource offered, in a community of the street.
+/// Returns the case id; panics with the failing step when a command fails.
 pub async fn case_life(service: &CaseService, n: usize) -> String {
     let street = STREETS[n % STREETS.len()];
     let [urban, housing] = DEPARTMENTS;
@@ -114,7 +119,69 @@ pub async fn case_life(service: &CaseService, n: usize) -> String {
             .await;
         recorded.unwrap_or_else(|err| panic!("case {n}: visit: {err}"));
     }
+    if n.is_multiple_of(5) {
+        community_life(service, n, street, &dispatcher).await;
+    }
     id
+}
+
+/// A member registers in a community of `street` and claims a need its dispatcher publishes; a
+/// department offers a resource there.
+async fn community_life(service: &CaseService, n: usize, street: &str, dispatcher: &Actor) {
+    let community = community_of(street);
+    let key = |step: &str| Request {
+        idempotency_key: Some(format!("case-{n}-{step}")),
+        correlation_id: format!("case-{n}"),
+        expected_version: None,
+    };
+    let member = Actor::volunteer(format!("wm-{n}"));
+    let register = RegisterMember {
+        member: None,
+        name: format!("党员{n}"),
+        community: community.into(),
+        home_unit: Some(DEPARTMENTS[1].into()),
+    };
+    let registered = service
+        .register_member(&member, register, &key("register"))
+        .await;
+    registered.unwrap_or_else(|err| panic!("case {n}: register: {err}"));
+    let need = CommunityAction::PublishNeed(PublishNeed {
+        title: "楼道清扫".into(),
+        description: None,
+        kind: NeedKind::Volunteering,
+        points: 5,
+        deadline: None,
+    });
+    let published = service
+        .community(community, dispatcher, need, &key("need"))
+        .await
+        .unwrap_or_else(|err| panic!("case {n}: need: {err}"));
+    let list = service
+        .community_list(community, Some(published.version))
+        .await
+        .expect("read list")
+        .expect("list");
+    let no = list.aggregate.needs().last().expect("a need").no;
+    let claim = CommunityAction::Need {
+        no,
+        action: NeedAction::Claim,
+    };
+    let claimed = service
+        .community(community, &member, claim, &key("claim"))
+        .await;
+    claimed.unwrap_or_else(|err| panic!("case {n}: claim: {err}"));
+    let offer = CommunityAction::OfferResource(OfferResource {
+        title: "会议室共享".into(),
+        description: None,
+        capacity: Some(2),
+        available_from: None,
+        available_until: None,
+    });
+    let unit = Actor::department(DEPARTMENTS[0], "urban-desk");
+    let offered = service
+        .community(community, &unit, offer, &key("offer"))
+        .await;
+    offered.unwrap_or_else(|err| panic!("case {n}: offer: {err}"));
 }
 
 fn succeeded(

@@ -15,7 +15,7 @@ use shaobao_domain::case::{Rating, Satisfaction, Unit};
 use shaobao_domain::org::Organisation;
 
 use crate::record::CaseRecord;
-use crate::schema::Table;
+use crate::schema::{no_community_rows, Table};
 use crate::sql::{ColType::*, Row, Value};
 use crate::time::{month_of, to_ns};
 
@@ -51,6 +51,7 @@ pub const CASES: Table = Table {
     ],
     indexes: &["month"],
     rows: case_rows,
+    community_rows: no_community_rows,
 };
 
 fn case_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
@@ -136,6 +137,7 @@ pub const SUMMONS: Table = Table {
     ],
     indexes: &["month"],
     rows: summons_rows,
+    community_rows: no_community_rows,
 };
 
 fn summons_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
