@@ -131,7 +131,12 @@ pub struct ServeConfig {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub session_max_hours: u32,
     /// `/health/ready` reports degraded when a read model is further behind the log than this.
-    #[arg(long, env = "SHAOBAO_READY_MAX_LAG_SECONDS", value_name = "SECONDS", default_value_t = 60)]
+    #[arg(
+        long,
+        env = "SHAOBAO_READY_MAX_LAG_SECONDS",
+        value_name = "SECONDS",
+        default_value_t = 60
+    )]
     pub ready_max_lag_seconds: u32,
 }
 

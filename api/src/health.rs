@@ -23,13 +23,27 @@ pub async fn live() -> Json<Value> {
 /// (its readers see stale lists; commands still work, so the node stays in the pool).
 async fn lagging(state: &AppState) -> Option<String> {
     let bound = state.ready_max_lag.as_secs_f64();
-    let lags = shaobao_projections::lag::lags(&state.store, state.clock.now()).await.ok()?;
+    let lags = shaobao_projections::lag::lags(&state.store, state.clock.now())
+        .await
+        .ok()?;
     let behind: Vec<String> = lags
         .iter()
         .filter(|lag| lag.seconds > bound)
-        .map(|lag| format!("{} {:.0} s ({} events)", lag.projection.as_str(), lag.seconds, lag.events))
+        .map(|lag| {
+            format!(
+                "{} {:.0} s ({} events)",
+                lag.projection.as_str(),
+                lag.seconds,
+                lag.events
+            )
+        })
         .collect();
-    (!behind.is_empty()).then(|| format!("read models behind the log by more than {bound:.0} s: {}", behind.join(", ")))
+    (!behind.is_empty()).then(|| {
+        format!(
+            "read models behind the log by more than {bound:.0} s: {}",
+            behind.join(", ")
+        )
+    })
 }
 
 /// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}` (or

@@ -43,12 +43,18 @@ impl ReadModelGauges {
         let gauges = ReadModelGauges {
             registry: Registry::new(),
             lag_events: IntGaugeVec::new(
-                Opts::new("shaobao_projection_lag_events", "Events in the log a read model has not applied yet"),
+                Opts::new(
+                    "shaobao_projection_lag_events",
+                    "Events in the log a read model has not applied yet",
+                ),
                 &["projection"],
             )
             .expect("valid metric"),
             lag_seconds: GaugeVec::new(
-                Opts::new("shaobao_projection_lag_seconds", "Age of the oldest event a read model has not applied yet"),
+                Opts::new(
+                    "shaobao_projection_lag_seconds",
+                    "Age of the oldest event a read model has not applied yet",
+                ),
                 &["projection"],
             )
             .expect("valid metric"),
@@ -63,7 +69,10 @@ impl ReadModelGauges {
             Box::new(gauges.lag_seconds.clone()),
             Box::new(gauges.open_cases.clone()),
         ] {
-            gauges.registry.register(collector).expect("metric registered once");
+            gauges
+                .registry
+                .register(collector)
+                .expect("metric registered once");
         }
         gauges
     }
@@ -75,13 +84,17 @@ impl ReadModelGauges {
         };
         for lag in lags {
             let name = [lag.projection.as_str()];
-            self.lag_events.with_label_values(&name).set(lag.events.try_into().unwrap_or(i64::MAX));
+            self.lag_events
+                .with_label_values(&name)
+                .set(lag.events.try_into().unwrap_or(i64::MAX));
             self.lag_seconds.with_label_values(&name).set(lag.seconds);
         }
         self.open_cases.reset();
         if let Ok(open) = queue::open_by_street_and_state(&state.store).await {
             for (street, case_state, count) in open {
-                self.open_cases.with_label_values(&[street.as_str(), case_state.as_str()]).set(count);
+                self.open_cases
+                    .with_label_values(&[street.as_str(), case_state.as_str()])
+                    .set(count);
             }
         }
         self.registry.gather()
@@ -203,7 +216,8 @@ impl Metrics {
         let status = status.to_string();
         let labels = [method, route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
-        self.served.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.served
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.latency
             .with_label_values(&labels)
             .observe(elapsed.as_secs_f64());

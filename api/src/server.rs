@@ -24,11 +24,11 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api_error::{ApiError, MAX_BODY_BYTES};
 use crate::cli::ServeConfig;
+use crate::console::{self, ConsoleSettings, LiveFeed};
 use crate::error::Error;
 use crate::metrics::{self, Metrics};
 use crate::observe::observe;
 use crate::openapi::ApiDoc;
-use crate::console::{self, ConsoleSettings, LiveFeed};
 use crate::{health, routes};
 use chrono::TimeDelta;
 use shaobao_services::accounts::{Accounts, SessionPolicy};
@@ -170,7 +170,9 @@ impl Server {
                         console: ConsoleSettings {
                             secure_cookies: config.secure_cookies,
                         },
-                        ready_max_lag: std::time::Duration::from_secs(config.ready_max_lag_seconds.into()),
+                        ready_max_lag: std::time::Duration::from_secs(
+                            config.ready_max_lag_seconds.into(),
+                        ),
                         ..state
                     }
                 },

@@ -20,7 +20,10 @@ pub async fn lags(store: &Store, now: DateTime<Utc>) -> Result<Vec<Lag>, StoreEr
     let positions = checkpoint::positions(store).await?;
     let mut lags = Vec::new();
     for projection in ProjectionName::ALL {
-        let at = positions.get(projection.as_str()).copied().unwrap_or(LogPosition::START);
+        let at = positions
+            .get(projection.as_str())
+            .copied()
+            .unwrap_or(LogPosition::START);
         let events = store.count_after(at).await?;
         let seconds = if events == 0 {
             0.0
@@ -28,10 +31,23 @@ pub async fn lags(store: &Store, now: DateTime<Utc>) -> Result<Vec<Lag>, StoreEr
             let oldest = store.read_log(at, 1).await?;
             oldest
                 .first()
-                .and_then(|event| event.metadata.get("time")?.as_str()?.parse::<DateTime<Utc>>().ok())
-                .map_or(0.0, |recorded| (now - recorded).num_milliseconds().max(0) as f64 / 1000.0)
+                .and_then(|event| {
+                    event
+                        .metadata
+                        .get("time")?
+                        .as_str()?
+                        .parse::<DateTime<Utc>>()
+                        .ok()
+                })
+                .map_or(0.0, |recorded| {
+                    (now - recorded).num_milliseconds().max(0) as f64 / 1000.0
+                })
         };
-        lags.push(Lag { projection, events, seconds });
+        lags.push(Lag {
+            projection,
+            events,
+            seconds,
+        });
     }
     Ok(lags)
 }

@@ -68,7 +68,8 @@ impl ListQuery<'_> {
         for (column, value) in pairs {
             if let Some(value) = value {
                 self.args.push(Value::text(value));
-                self.filters.push(format!("{column} = ${}", self.args.len()));
+                self.filters
+                    .push(format!("{column} = ${}", self.args.len()));
             }
         }
         self

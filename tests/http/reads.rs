@@ -255,11 +255,16 @@ pub async fn org_openapi_docs_and_metrics(app: TestApp) {
 /// `/metrics` shows each read model's lag and the open cases by street and state; `/health/ready`
 /// is ready (not degraded) once the read models have caught up.
 pub async fn read_model_lag_and_open_cases_are_reported(app: TestApp) {
-    let opened = app.post("/api/v1/cases", &app.tokens.hotline, &complaint(STREET)).await;
+    let opened = app
+        .post("/api/v1/cases", &app.tokens.hotline, &complaint(STREET))
+        .await;
     assert_eq!(opened.status, 201, "{opened}");
     let position = opened.body["position"].as_str().unwrap().to_string();
     let queue = app
-        .get(&format!("/api/v1/streets/{STREET}/queue?min_position={position}"), &app.tokens.hotline)
+        .get(
+            &format!("/api/v1/streets/{STREET}/queue?min_position={position}"),
+            &app.tokens.hotline,
+        )
         .await;
     assert_eq!(queue.status, 200, "{queue}");
     let metrics = app.get("/metrics", "").await;
@@ -268,10 +273,18 @@ pub async fn read_model_lag_and_open_cases_are_reported(app: TestApp) {
         r#"shaobao_projection_lag_events{projection="queue"} 0"#.to_string(),
         r#"shaobao_projection_lag_seconds{projection="statistics"} 0"#.to_string(),
     ] {
-        assert!(metrics.text.lines().any(|l| l == line), "{line} not in\n{}", metrics.text);
+        assert!(
+            metrics.text.lines().any(|l| l == line),
+            "{line} not in\n{}",
+            metrics.text
+        );
     }
     let ready = app.get("/health/ready", "").await;
-    assert_eq!((ready.status, &ready.body["status"]), (200, &json!("ready")), "{ready}");
+    assert_eq!(
+        (ready.status, &ready.body["status"]),
+        (200, &json!("ready")),
+        "{ready}"
+    );
 }
 
 /// A store that cannot be reached answers 503 (retry later), never 500.

@@ -77,7 +77,10 @@ mod tests {
     fn every_linked_file_is_built_in() {
         for name in [STYLESHEET, SCRIPT, HTMX, HTMX_SSE, ECHARTS, CHARTS] {
             let file = FILES.iter().find(|(file, _, _)| *file == name);
-            assert!(file.is_some_and(|(_, _, bytes)| !bytes.is_empty()), "{name}");
+            assert!(
+                file.is_some_and(|(_, _, bytes)| !bytes.is_empty()),
+                "{name}"
+            );
         }
     }
 }

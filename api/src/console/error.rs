@@ -41,8 +41,15 @@ impl IntoResponse for ConsoleError {
                 let target = format!("/login?next={}", encode(next));
                 return (StatusCode::SEE_OTHER, [(LOCATION, target)]).into_response();
             }
-            ConsoleError::Forbidden(why) => (StatusCode::FORBIDDEN, "无权访问", "Not allowed", why.clone()),
-            ConsoleError::NotFound(what) => (StatusCode::NOT_FOUND, "未找到", "Not found", what.clone()),
+            ConsoleError::Forbidden(why) => (
+                StatusCode::FORBIDDEN,
+                "无权访问",
+                "Not allowed",
+                why.clone(),
+            ),
+            ConsoleError::NotFound(what) => {
+                (StatusCode::NOT_FOUND, "未找到", "Not found", what.clone())
+            }
             ConsoleError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "表单已失效，请刷新页面后重试",
@@ -51,11 +58,21 @@ impl IntoResponse for ConsoleError {
             ),
             ConsoleError::Unavailable(why) => {
                 error!(%why, "console: store unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, "服务暂不可用", "Service unavailable", String::new())
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "服务暂不可用",
+                    "Service unavailable",
+                    String::new(),
+                )
             }
             ConsoleError::Internal(why) => {
                 error!(%why, "console: internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "系统错误", "Internal error", String::new())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系统错误",
+                    "Internal error",
+                    String::new(),
+                )
             }
         };
         let body = html! {

@@ -65,7 +65,11 @@ impl FormFields {
                 continue;
             }
             if let Some(department) = name.strip_prefix("departments.") {
-                push(&mut body, "departments", serde_json::json!({"department": department, "role": value}));
+                push(
+                    &mut body,
+                    "departments",
+                    serde_json::json!({"department": department, "role": value}),
+                );
             } else if name == "co_units" {
                 push(&mut body, "co_units", unit(name, value)?);
             } else {
@@ -90,10 +94,20 @@ pub fn parse_value<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
         match message.strip_prefix("missing field `") {
             Some(rest) => {
                 let missing = rest.split('`').next().unwrap_or_default();
-                let field = if path == "." { missing.to_string() } else { format!("{path}.{missing}") };
-                FieldError { field, message: REQUIRED.into() }
+                let field = if path == "." {
+                    missing.to_string()
+                } else {
+                    format!("{path}.{missing}")
+                };
+                FieldError {
+                    field,
+                    message: REQUIRED.into(),
+                }
             }
-            None => FieldError { field: path, message },
+            None => FieldError {
+                field: path,
+                message,
+            },
         }
     })
 }
@@ -112,7 +126,11 @@ fn typed(name: &str, raw: &str) -> Result<Value, FieldError> {
             _ => return Err(wrong("expected yes or no")),
         }
     } else if NUMBERS.contains(&leaf) {
-        Value::from(value.parse::<u32>().map_err(|_| wrong("expected a whole number"))?)
+        Value::from(
+            value
+                .parse::<u32>()
+                .map_err(|_| wrong("expected a whole number"))?,
+        )
     } else if UNITS.contains(&leaf) {
         unit(name, value)?
     } else if LINES.contains(&leaf) {
@@ -183,7 +201,12 @@ mod tests {
     use serde_json::json;
 
     fn form(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        FormFields(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -255,9 +278,13 @@ mod tests {
         struct Location {
             street: String,
         }
-        let err = form(&[("location.street", "x")]).parse::<Body>().unwrap_err();
+        let err = form(&[("location.street", "x")])
+            .parse::<Body>()
+            .unwrap_err();
         assert_eq!(err.field, "reason");
-        let err = form(&[("reason", "r"), ("location.grid", "g")]).parse::<Body>().unwrap_err();
+        let err = form(&[("reason", "r"), ("location.grid", "g")])
+            .parse::<Body>()
+            .unwrap_err();
         assert_eq!(err.field, "location.street");
     }
 }

@@ -9,12 +9,13 @@ use shaobao_domain::Role;
 use shaobao_domain::org::Organisation;
 
 use super::assets;
-use super::names;
 use super::i18n::Lang;
+use super::names;
 use super::session::Person;
 
 /// htmx settings: no inline indicator styles (the CSP forbids them) and no `eval`.
-const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+const HTMX_CONFIG: &str =
+    r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
 
 fn head(title: &str, lang: Lang) -> Markup {
     html! {
@@ -90,19 +91,42 @@ fn nav_links(role: &Role) -> Vec<(String, &'static str)> {
     let mut links: Vec<(String, &'static str)> = Vec::new();
     match role {
         Role::Dispatcher { street } => links.push((format!("/queue/{street}"), "nav.queue")),
-        Role::Department { department } => links.push((format!("/inbox/{department}"), "nav.inbox")),
+        Role::Department { department } => {
+            links.push((format!("/inbox/{department}"), "nav.inbox"))
+        }
         _ => {}
     }
     let wanted = [
         (command_center, "/intake", "nav.intake"),
-        (reads_all || matches!(role, Role::Intake | Role::System), "/cases", "nav.search"),
-        (!matches!(role, Role::Volunteer { .. } | Role::Intake | Role::System), "/alerts", "nav.alerts"),
-        (command_center || reads_all || matches!(role, Role::Department { .. }), "/stats", "nav.stats"),
+        (
+            reads_all || matches!(role, Role::Intake | Role::System),
+            "/cases",
+            "nav.search",
+        ),
+        (
+            !matches!(role, Role::Volunteer { .. } | Role::Intake | Role::System),
+            "/alerts",
+            "nav.alerts",
+        ),
+        (
+            command_center || reads_all || matches!(role, Role::Department { .. }),
+            "/stats",
+            "nav.stats",
+        ),
         (command_center || reads_all, "/map", "nav.map"),
         (command_center, "/wall", "nav.wall"),
-        (command_center || matches!(role, Role::Department { .. } | Role::Volunteer { .. }), "/board", "nav.board"),
+        (
+            command_center || matches!(role, Role::Department { .. } | Role::Volunteer { .. }),
+            "/board",
+            "nav.board",
+        ),
     ];
-    links.extend(wanted.into_iter().filter(|(show, _, _)| *show).map(|(_, href, key)| (href.to_string(), key)));
+    links.extend(
+        wanted
+            .into_iter()
+            .filter(|(show, _, _)| *show)
+            .map(|(_, href, key)| (href.to_string(), key)),
+    );
     links
 }
 
@@ -118,7 +142,9 @@ pub fn scope_label(lang: Lang, org: &Organisation, role: &Role) -> String {
 
 /// `2026-03-02 10:00` in Beijing time.
 pub fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&Shanghai)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// A countdown to `due` that the page script keeps ticking (`data-due`) on the server's clock
@@ -172,18 +198,46 @@ mod tests {
 
     #[test]
     fn each_role_sees_the_screens_of_its_day() {
-        let hrefs = |role: Role| nav_links(&role).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Volunteer { member: "gw-7".into() }), ["/board"]);
-        let dispatcher = hrefs(Role::Dispatcher { street: "jingshan".into() });
+        let hrefs = |role: Role| {
+            nav_links(&role)
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            hrefs(Role::Volunteer {
+                member: "gw-7".into()
+            }),
+            ["/board"]
+        );
+        let dispatcher = hrefs(Role::Dispatcher {
+            street: "jingshan".into(),
+        });
         assert_eq!(dispatcher[0], "/queue/jingshan");
-        assert!(dispatcher.contains(&"/wall".to_string()) && !dispatcher.contains(&"/cases".to_string()));
-        assert_eq!(hrefs(Role::Auditor), ["/cases", "/alerts", "/stats", "/map"]);
+        assert!(
+            dispatcher.contains(&"/wall".to_string())
+                && !dispatcher.contains(&"/cases".to_string())
+        );
+        assert_eq!(
+            hrefs(Role::Auditor),
+            ["/cases", "/alerts", "/stats", "/map"]
+        );
     }
 
     #[test]
     fn every_role_has_a_home() {
-        assert_eq!(home_of(&Role::Dispatcher { street: "jingshan".into() }), "/queue/jingshan");
-        assert_eq!(home_of(&Role::Department { department: "housing".into() }), "/inbox/housing");
+        assert_eq!(
+            home_of(&Role::Dispatcher {
+                street: "jingshan".into()
+            }),
+            "/queue/jingshan"
+        );
+        assert_eq!(
+            home_of(&Role::Department {
+                department: "housing".into()
+            }),
+            "/inbox/housing"
+        );
         assert_eq!(home_of(&Role::Auditor), "/cases");
     }
 }

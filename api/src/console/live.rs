@@ -74,7 +74,11 @@ impl LiveFeed {
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Notice>> {
         let inner = &self.inner;
         inner.task.get_or_init(|| {
-            tokio::spawn(follow(inner.store.clone(), inner.commits.clone(), inner.sender.clone()))
+            tokio::spawn(follow(
+                inner.store.clone(),
+                inner.commits.clone(),
+                inner.sender.clone(),
+            ))
         });
         inner.sender.subscribe()
     }
@@ -90,7 +94,11 @@ async fn projected(store: &Store) -> Option<LogPosition> {
         .flatten()
 }
 
-async fn follow(store: Store, mut commits: watch::Receiver<u64>, sender: broadcast::Sender<Arc<Notice>>) {
+async fn follow(
+    store: Store,
+    mut commits: watch::Receiver<u64>,
+    sender: broadcast::Sender<Arc<Notice>>,
+) {
     let mut cursor = projected(&store).await.unwrap_or(LogPosition::START);
     loop {
         let own_commit = tokio::select! {
@@ -101,7 +109,9 @@ async fn follow(store: Store, mut commits: watch::Receiver<u64>, sender: broadca
         // include it, rather than waiting for the next poll.
         let started = tokio::time::Instant::now();
         loop {
-            let Some(target) = projected(&store).await else { break };
+            let Some(target) = projected(&store).await else {
+                break;
+            };
             if target <= cursor {
                 if own_commit && started.elapsed() < CATCH_UP_FOR {
                     tokio::time::sleep(CATCH_UP_STEP).await;
@@ -161,7 +171,11 @@ pub async fn stream(
             }
             let data = serde_json::to_string(&batch).unwrap_or_default();
             // The page went away: stop listening.
-            if pages.send(Event::default().event("change").data(data)).await.is_err() {
+            if pages
+                .send(Event::default().event("change").data(data))
+                .await
+                .is_err()
+            {
                 return;
             }
         }

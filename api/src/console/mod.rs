@@ -48,7 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(search::page))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/{action}", post(case::act))
-        .route("/cases/{id}/whistles/{no}/{action}", post(case::act_on_whistle))
+        .route(
+            "/cases/{id}/whistles/{no}/{action}",
+            post(case::act_on_whistle),
+        )
         .route("/cases/{id}/tasks/{no}/{action}", post(case::act_on_task))
         .route("/stats", get(stats::page))
         .route("/stats.csv", get(stats::csv))

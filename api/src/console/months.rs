@@ -63,7 +63,10 @@ mod tests {
     #[test]
     fn days_start_at_beijing_midnight() {
         let at = Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap(); // 01:00 on 3 March in Beijing
-        assert_eq!(start_of_day(at), Utc.with_ymd_and_hms(2026, 3, 2, 16, 0, 0).unwrap());
+        assert_eq!(
+            start_of_day(at),
+            Utc.with_ymd_and_hms(2026, 3, 2, 16, 0, 0).unwrap()
+        );
         assert_eq!(containing(at), (2026, 3));
     }
 }

@@ -4,15 +4,18 @@ use shaobao_domain::case::Unit;
 use shaobao_domain::org::Organisation;
 
 pub fn street(org: &Organisation, code: &str) -> String {
-    org.street(code).map_or_else(|| code.to_string(), |s| s.name.clone())
+    org.street(code)
+        .map_or_else(|| code.to_string(), |s| s.name.clone())
 }
 
 pub fn department(org: &Organisation, code: &str) -> String {
-    org.department(code).map_or_else(|| code.to_string(), |d| d.name.clone())
+    org.department(code)
+        .map_or_else(|| code.to_string(), |d| d.name.clone())
 }
 
 pub fn category(org: &Organisation, code: &str) -> String {
-    org.category(code).map_or_else(|| code.to_string(), |c| c.name.clone())
+    org.category(code)
+        .map_or_else(|| code.to_string(), |c| c.name.clone())
 }
 
 pub fn community(org: &Organisation, street_code: &str, code: &str) -> String {

@@ -127,7 +127,10 @@ mod tests {
     #[test]
     fn cookies_are_found_by_exact_name() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("sb_lang=en; sb_session=abc; x=1"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("sb_lang=en; sb_session=abc; x=1"),
+        );
         headers.append(COOKIE, HeaderValue::from_static("other=2"));
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&headers, "other"), Some("2"));

@@ -92,7 +92,11 @@ async fn contacts(runner: Arc<Runner>, org: Arc<Organisation>) {
     let mut scripts = JoinSet::new();
     for n in 0.. {
         // A quick first minute, so a newcomer sees queues, alerts and charts at once.
-        let pause = if n < WARM_UP_CONTACTS { WARM_UP_EVERY } else { CONTACT_EVERY };
+        let pause = if n < WARM_UP_CONTACTS {
+            WARM_UP_EVERY
+        } else {
+            CONTACT_EVERY
+        };
         tokio::time::sleep(pause).await;
         let now = runner.clock.now();
         for mut script in planner.contact(now) {
@@ -113,7 +117,11 @@ async fn summarise(metrics: Arc<crate::metrics::Metrics>) {
     loop {
         tick.tick().await;
         let now = metrics.requests_served();
-        tracing::info!(requests = now - seen, seconds = SUMMARY_EVERY.as_secs(), "demo: the district is busy");
+        tracing::info!(
+            requests = now - seen,
+            seconds = SUMMARY_EVERY.as_secs(),
+            "demo: the district is busy"
+        );
         seen = now;
     }
 }
@@ -134,12 +142,19 @@ async fn print_accounts(accounts: &Accounts, org: &Organisation) -> Result<(), E
     println!("demo: console accounts (sign in at /login), shown once:");
     for (login, name, role) in people {
         let password = generate_password();
-        let new = NewUser { login: login.into(), display_name: name.into(), role: role.clone() };
+        let new = NewUser {
+            login: login.into(),
+            display_name: name.into(),
+            role: role.clone(),
+        };
         let now = Utc::now();
         match accounts.create(new, &password, now).await {
             Ok(_) => {}
             Err(AccountError::LoginTaken(_)) => {
-                accounts.reset_password(login, &password, now).await.map_err(Error::Account)?;
+                accounts
+                    .reset_password(login, &password, now)
+                    .await
+                    .map_err(Error::Account)?;
             }
             Err(err) => return Err(Error::Account(err)),
         }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use shaobao_domain::org::Organisation;
 use shaobao_domain::case::DeadlineStep;
+use shaobao_domain::org::Organisation;
 use shaobao_domain::Case;
 use shaobao_services::store::{Store, StoreError};
 
@@ -87,7 +87,11 @@ fn alert_level(case: &Case) -> &'static str {
     let steps = case
         .alerts()
         .iter()
-        .filter(|alert| pending.iter().any(|(d, due)| *d == alert.deadline && *due == alert.due_at))
+        .filter(|alert| {
+            pending
+                .iter()
+                .any(|(d, due)| *d == alert.deadline && *due == alert.due_at)
+        })
         .map(|alert| alert.step);
     let mut level = "running";
     for step in steps {
@@ -142,7 +146,6 @@ pub async fn filtered_queue(
     filter: &QueueFilter,
     page: &PageRequest,
 ) -> Result<Page<QueueItem>, ListError> {
-
     let query = ListQuery {
         table: TABLE.name,
         columns: &[
@@ -191,8 +194,16 @@ pub async fn filtered_queue(
 
 /// How many open cases of `street` are in each state.
 pub async fn state_counts(store: &Store, street: &str) -> Result<Vec<(String, i64)>, StoreError> {
-    let sql = format!("SELECT state, COUNT(*) FROM {} WHERE street = $1 GROUP BY state ORDER BY state", TABLE.name);
-    let rows = fetch(store, &Statement::new(sql, vec![Value::text(street)]), &[Text, Int]).await?;
+    let sql = format!(
+        "SELECT state, COUNT(*) FROM {} WHERE street = $1 GROUP BY state ORDER BY state",
+        TABLE.name
+    );
+    let rows = fetch(
+        store,
+        &Statement::new(sql, vec![Value::text(street)]),
+        &[Text, Int],
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -220,7 +231,10 @@ pub struct MapPoint {
 }
 
 /// Every open case of the district (optionally of one category), for the map.
-pub async fn map_points(store: &Store, category: Option<&str>) -> Result<Vec<MapPoint>, StoreError> {
+pub async fn map_points(
+    store: &Store,
+    category: Option<&str>,
+) -> Result<Vec<MapPoint>, StoreError> {
     let (filter, args) = match category {
         Some(category) => ("WHERE category = $1", vec![Value::text(category)]),
         None => ("", vec![]),
@@ -254,17 +268,30 @@ pub async fn map_points(store: &Store, category: Option<&str>) -> Result<Vec<Map
 
 /// Open cases of the whole district per state, and how many are breached or under supervision
 /// (`now` turns a passed due time into breached before the deadline service records it).
-pub async fn district_counts(store: &Store, now: DateTime<Utc>) -> Result<DistrictCounts, StoreError> {
+pub async fn district_counts(
+    store: &Store,
+    now: DateTime<Utc>,
+) -> Result<DistrictCounts, StoreError> {
     let sql = format!(
         "SELECT state, alert, CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END, COUNT(*) FROM {} \
          GROUP BY state, alert, CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END",
         TABLE.name
     );
-    let rows = fetch(store, &Statement::new(sql, vec![Value::int(to_ns(now))]), &[Text, Text, Int, Int]).await?;
+    let rows = fetch(
+        store,
+        &Statement::new(sql, vec![Value::int(to_ns(now))]),
+        &[Text, Text, Int, Int],
+    )
+    .await?;
     let mut counts = DistrictCounts::default();
     for row in rows {
         let mut f = Fields::new(row);
-        let (state, alert, overdue, n) = (f.text().unwrap_or_default(), f.text().unwrap_or_default(), f.int() == Some(1), f.int().unwrap_or(0));
+        let (state, alert, overdue, n) = (
+            f.text().unwrap_or_default(),
+            f.text().unwrap_or_default(),
+            f.int() == Some(1),
+            f.int().unwrap_or(0),
+        );
         *counts.by_state.entry(state).or_default() += n;
         counts.open += n;
         if alert == "supervised" {
@@ -278,14 +305,23 @@ pub async fn district_counts(store: &Store, now: DateTime<Utc>) -> Result<Distri
 }
 
 /// Open cases per (street, state) across the district (the `shaobao_open_cases` gauge).
-pub async fn open_by_street_and_state(store: &Store) -> Result<Vec<(String, String, i64)>, StoreError> {
-    let sql = format!("SELECT street, state, COUNT(*) FROM {} GROUP BY street, state", TABLE.name);
+pub async fn open_by_street_and_state(
+    store: &Store,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let sql = format!(
+        "SELECT street, state, COUNT(*) FROM {} GROUP BY street, state",
+        TABLE.name
+    );
     let rows = fetch(store, &Statement::new(sql, vec![]), &[Text, Text, Int]).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let mut f = Fields::new(row);
-            (f.text().unwrap_or_default(), f.text().unwrap_or_default(), f.int().unwrap_or(0))
+            (
+                f.text().unwrap_or_default(),
+                f.text().unwrap_or_default(),
+                f.int().unwrap_or(0),
+            )
         })
         .collect())
 }

@@ -225,7 +225,12 @@ pub async fn opened_since_by(
         "SELECT {column}, COUNT(*) FROM {} WHERE sort_ns >= $1 GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
         TABLE.name
     );
-    let rows = fetch(store, &Statement::new(sql, vec![Value::int(to_ns(since))]), &[Text, Int]).await?;
+    let rows = fetch(
+        store,
+        &Statement::new(sql, vec![Value::int(to_ns(since))]),
+        &[Text, Int],
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -254,12 +259,20 @@ impl CountColumn {
 }
 
 /// Cases opened since `since`: id, street and point when it has one (the map's heat layer).
-pub async fn opened_since(store: &Store, since: DateTime<Utc>) -> Result<Vec<OpenedCase>, StoreError> {
+pub async fn opened_since(
+    store: &Store,
+    since: DateTime<Utc>,
+) -> Result<Vec<OpenedCase>, StoreError> {
     let sql = format!(
         "SELECT case_id, street, lat_e6, lon_e6 FROM {} WHERE sort_ns >= $1",
         TABLE.name
     );
-    let rows = fetch(store, &Statement::new(sql, vec![Value::int(to_ns(since))]), &[Text, Text, Int, Int]).await?;
+    let rows = fetch(
+        store,
+        &Statement::new(sql, vec![Value::int(to_ns(since))]),
+        &[Text, Text, Int, Int],
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|row| {

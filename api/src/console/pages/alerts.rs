@@ -24,7 +24,12 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
             div #alert-rows hx-get="/alerts/rows" hx-trigger="sse:change" hx-swap="innerHTML" { (rows) }
         }
     };
-    Ok(layout::page(&person, &state.org, &lang.t("alerts.title"), body))
+    Ok(layout::page(
+        &person,
+        &state.org,
+        &lang.t("alerts.title"),
+        body,
+    ))
 }
 
 pub async fn rows(State(state): State<AppState>, person: Person) -> Result<Markup, ConsoleError> {
@@ -35,7 +40,10 @@ async fn rows_markup(state: &AppState, person: &Person) -> Result<Markup, Consol
     let lang = person.lang;
     let filter = access::alert_filter(&person.actor(), None, None)
         .ok_or_else(|| ConsoleError::Forbidden("alerts".into()))?;
-    let page = PageRequest { after: None, limit: 200 };
+    let page = PageRequest {
+        after: None,
+        limit: 200,
+    };
     let found = deadlines::alerts(&state.store, &filter, &page)
         .await
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;

@@ -53,18 +53,27 @@ pub async fn page(
     let mut steps = Vec::new();
     let mut at_version = Value::Null;
     fold_each(&id, &events, |event, case: &Case| {
-        let replayed = Replayed { aggregate: case.clone(), version: event.sequence };
+        let replayed = Replayed {
+            aggregate: case.clone(),
+            version: event.sequence,
+        };
         let view = CaseView::new(&id, &replayed, false)
             .and_then(|v| serde_json::to_value(v).ok())
             .unwrap_or(Value::Null);
-        steps.push(Step { changed: changes(&previous, &view) });
+        steps.push(Step {
+            changed: changes(&previous, &view),
+        });
         if event.sequence == version {
             at_version = view.clone();
         }
         previous = view;
     })
     .map_err(|e| ConsoleError::Internal(e.to_string()))?;
-    let state_name = at_version.get("state").and_then(Value::as_str).unwrap_or_default().to_string();
+    let state_name = at_version
+        .get("state")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let title = format!("{} {}", lang.t("audit.title"), short_id(&id));
     let body = html! {
         div.audit data-case-id=(id) {
@@ -125,14 +134,25 @@ fn actor_line(metadata: &Value) -> String {
 
 /// The top-level fields of the case view that differ, with their new value (shortened).
 fn changes(before: &Value, after: &Value) -> Vec<(String, String)> {
-    let Value::Object(after) = after else { return Vec::new() };
+    let Value::Object(after) = after else {
+        return Vec::new();
+    };
     after
         .iter()
-        .filter(|(key, value)| key.as_str() != "version" && before.get(key.as_str()) != Some(*value))
+        .filter(|(key, value)| {
+            key.as_str() != "version" && before.get(key.as_str()) != Some(*value)
+        })
         .map(|(key, value)| {
             let text = value.to_string();
             let short: String = text.chars().take(120).collect();
-            (key.clone(), if short.len() < text.len() { format!("{short}…") } else { short })
+            (
+                key.clone(),
+                if short.len() < text.len() {
+                    format!("{short}…")
+                } else {
+                    short
+                },
+            )
         })
         .collect()
 }
@@ -146,7 +166,10 @@ mod tests {
     fn changes_name_the_fields_an_event_touched() {
         let before = json!({"state": "dispatched", "version": 2, "whistles": []});
         let after = json!({"state": "signed", "version": 3, "whistles": []});
-        assert_eq!(changes(&before, &after), vec![("state".to_string(), "\"signed\"".to_string())]);
+        assert_eq!(
+            changes(&before, &after),
+            vec![("state".to_string(), "\"signed\"".to_string())]
+        );
         let first = changes(&Value::Null, &json!({"state": "received"}));
         assert_eq!(first.len(), 1);
     }

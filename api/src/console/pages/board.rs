@@ -18,7 +18,10 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
     if !access::may_read_board(&person.actor()) {
         return Err(ConsoleError::Forbidden("the volunteer board".into()));
     }
-    let page = PageRequest { after: None, limit: 200 };
+    let page = PageRequest {
+        after: None,
+        limit: 200,
+    };
     let board = volunteers::board(&state.store, &page)
         .await
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
@@ -44,5 +47,10 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
             } } }
         }
     };
-    Ok(layout::page(&person, &state.org, &lang.t("board.title"), body))
+    Ok(layout::page(
+        &person,
+        &state.org,
+        &lang.t("board.title"),
+        body,
+    ))
 }

@@ -24,7 +24,11 @@ pub async fn page(
     allowed(&state, &person, &department)?;
     let lang = person.lang;
     let rows = rows_markup(&state, lang, &department).await?;
-    let title = format!("{} · {}", lang.t("inbox.title"), names::department(&state.org, &department));
+    let title = format!(
+        "{} · {}",
+        lang.t("inbox.title"),
+        names::department(&state.org, &department)
+    );
     let body = html! {
         div.live-region hx-ext="sse" sse-connect="/live" {
             span.live-badge { (lang.t("queue.live")) }
@@ -50,12 +54,21 @@ fn allowed(state: &AppState, person: &Person, department: &str) -> Result<(), Co
     if access::may_read_inbox(&person.actor(), department) {
         Ok(())
     } else {
-        Err(ConsoleError::Forbidden(format!("the inbox of {department}")))
+        Err(ConsoleError::Forbidden(format!(
+            "the inbox of {department}"
+        )))
     }
 }
 
-async fn rows_markup(state: &AppState, lang: Lang, department: &str) -> Result<Markup, ConsoleError> {
-    let page = PageRequest { after: None, limit: 200 };
+async fn rows_markup(
+    state: &AppState,
+    lang: Lang,
+    department: &str,
+) -> Result<Markup, ConsoleError> {
+    let page = PageRequest {
+        after: None,
+        limit: 200,
+    };
     let found = inbox::department_inbox(&state.store, department, &page)
         .await
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;

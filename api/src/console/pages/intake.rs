@@ -51,12 +51,23 @@ pub async fn open(
         }
         Err(err) => {
             let (status, field, message, _) = refusal(err)?;
-            refused(status, FieldError { field: field.unwrap_or_default(), message })
+            refused(
+                status,
+                FieldError {
+                    field: field.unwrap_or_default(),
+                    message,
+                },
+            )
         }
     }
 }
 
-fn render(state: &AppState, person: &Person, kept: &FormFields, error: Option<&FieldError>) -> Markup {
+fn render(
+    state: &AppState,
+    person: &Person,
+    kept: &FormFields,
+    error: Option<&FieldError>,
+) -> Markup {
     let lang = person.lang;
     let org = &state.org;
     let f = Field { lang, kept, error };
@@ -65,7 +76,10 @@ fn render(state: &AppState, person: &Person, kept: &FormFields, error: Option<&F
         shaobao_domain::Role::Dispatcher { street } => Some(street.clone()),
         _ => None,
     };
-    let default_street = kept.get("location.street").map(str::to_string).or(own_street);
+    let default_street = kept
+        .get("location.street")
+        .map(str::to_string)
+        .or(own_street);
     let mut key = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut key);
     let key: String = key.iter().map(|b| format!("{b:02x}")).collect();
@@ -119,18 +133,18 @@ impl Field<'_> {
 
     fn text(&self, name: &str, required: bool) -> Markup {
         html! { label { span { (self.lang.t(&format!("field.{name}"))) }
-            input type="text" name=(name) value=[self.kept.get(name)] required[required];
-            (self.error(name)) } }
+        input type="text" name=(name) value=[self.kept.get(name)] required[required];
+        (self.error(name)) } }
     }
 
     fn choice(&self, name: &str, group: &str, values: &[&str], default: Option<&str>) -> Markup {
         let chosen = self.kept.get(name).or(default);
         html! { label { span { (self.lang.t(&format!("field.{name}"))) }
-            select name=(name) required[default.is_some()] {
-                @if default.is_none() { option value="" { (self.lang.t("field.urgency.default")) } }
-                @for v in values { option value=(v) selected[chosen == Some(*v)] { (self.lang.t(&format!("{group}.{v}"))) } }
-            }
-            (self.error(name)) } }
+        select name=(name) required[default.is_some()] {
+            @if default.is_none() { option value="" { (self.lang.t("field.urgency.default")) } }
+            @for v in values { option value=(v) selected[chosen == Some(*v)] { (self.lang.t(&format!("{group}.{v}"))) } }
+        }
+        (self.error(name)) } }
     }
 }
 
@@ -138,16 +152,16 @@ impl Field<'_> {
 fn categories(f: &Field, org: &Organisation) -> Markup {
     let chosen = f.kept.get("category");
     html! { label { span { (f.lang.t("field.category")) }
-        select name="category" #category required {
-            option value="" { (f.lang.t("field.choose")) }
-            @for c in &org.categories {
-                option value=(c.code) selected[chosen == Some(c.code.as_str())]
-                    data-urgency=(f.lang.value("urgency", &c.default_urgency))
-                    data-department=(c.default_department.as_deref().map(|d| crate::console::names::department(org, d)).unwrap_or_default())
-                    { (c.name) }
-            }
+    select name="category" #category required {
+        option value="" { (f.lang.t("field.choose")) }
+        @for c in &org.categories {
+            option value=(c.code) selected[chosen == Some(c.code.as_str())]
+                data-urgency=(f.lang.value("urgency", &c.default_urgency))
+                data-department=(c.default_department.as_deref().map(|d| crate::console::names::department(org, d)).unwrap_or_default())
+                { (c.name) }
         }
-        (f.error("category")) } }
+    }
+    (f.error("category")) } }
 }
 
 /// Street → community → grid; the page script hides the options of other streets and communities.

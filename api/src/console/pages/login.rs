@@ -51,7 +51,11 @@ pub async fn sign_in(
     let login = form.get("login").unwrap_or_default().trim();
     let password = form.get("password").unwrap_or_default();
     let refused = |key: &str, status| Ok(render(&state, lang, next, login, Some(key), status));
-    match state.accounts.sign_in(login, password, state.clock.now()).await {
+    match state
+        .accounts
+        .sign_in(login, password, state.clock.now())
+        .await
+    {
         Ok(signed_in) => {
             let mut response = (
                 StatusCode::SEE_OTHER,
@@ -59,13 +63,18 @@ pub async fn sign_in(
             )
                 .into_response();
             let headers = response.headers_mut();
-            add_cookie(headers, set_cookie(&state, SESSION_COOKIE, &signed_in.session, None));
+            add_cookie(
+                headers,
+                set_cookie(&state, SESSION_COOKIE, &signed_in.session, None),
+            );
             add_cookie(headers, set_cookie(&state, LOGIN_CSRF_COOKIE, "", Some(0)));
             Ok(response)
         }
         Err(SignInError::WrongCredentials) => refused("login.wrong", StatusCode::UNAUTHORIZED),
         Err(SignInError::Disabled) => refused("login.disabled", StatusCode::FORBIDDEN),
-        Err(SignInError::LockedOut { .. }) => refused("login.locked", StatusCode::TOO_MANY_REQUESTS),
+        Err(SignInError::LockedOut { .. }) => {
+            refused("login.locked", StatusCode::TOO_MANY_REQUESTS)
+        }
         Err(err) => Err(ConsoleError::Unavailable(err.to_string())),
     }
 }
@@ -85,7 +94,10 @@ pub async fn sign_out(
             .map_err(|err| ConsoleError::Unavailable(err.to_string()))?;
     }
     let mut response = (StatusCode::SEE_OTHER, [(LOCATION, "/login")]).into_response();
-    add_cookie(response.headers_mut(), set_cookie(&state, SESSION_COOKIE, "", Some(0)));
+    add_cookie(
+        response.headers_mut(),
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    );
     Ok(response)
 }
 
@@ -112,11 +124,20 @@ fn render(
     let token = hex_string(&token);
     let body = login_form(lang, &token, next, login, error);
     let mut response = (status, layout::bare(&lang.t("login.title"), body)).into_response();
-    add_cookie(response.headers_mut(), set_cookie(state, LOGIN_CSRF_COOKIE, &token, Some(3600)));
+    add_cookie(
+        response.headers_mut(),
+        set_cookie(state, LOGIN_CSRF_COOKIE, &token, Some(3600)),
+    );
     response
 }
 
-fn login_form(lang: Lang, token: &str, next: Option<&str>, login: &str, error: Option<&str>) -> Markup {
+fn login_form(
+    lang: Lang,
+    token: &str,
+    next: Option<&str>,
+    login: &str,
+    error: Option<&str>,
+) -> Markup {
     html! {
         section.login-card {
             div.login-brand { span.logo { "哨" } div { h1 { (lang.t("app.name")) } p { (lang.t("app.tagline")) } } }

@@ -68,11 +68,18 @@ fn scope(role: &Role) -> Option<Option<String>> {
     }
 }
 
-pub async fn page(State(state): State<AppState>, person: Person, Query(query): Query<MapQuery>) -> Result<Markup, ConsoleError> {
+pub async fn page(
+    State(state): State<AppState>,
+    person: Person,
+    Query(query): Query<MapQuery>,
+) -> Result<Markup, ConsoleError> {
     scope(&person.user.role).ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
     let lang = person.lang;
     let chosen = query.category.clone().unwrap_or_default();
-    let data_url = format!("/map/data?category={}", crate::console::error::encode(&chosen));
+    let data_url = format!(
+        "/map/data?category={}",
+        crate::console::error::encode(&chosen)
+    );
     let body = html! {
         form.filters method="get" action="/map" {
             label { span { (lang.t("col.category")) } select name="category" {
@@ -91,17 +98,31 @@ pub async fn page(State(state): State<AppState>, person: Person, Query(query): Q
             data-labels=(serde_json::json!({"open": lang.t("map.open"), "heat": lang.t("map.heat")}).to_string()) {}
         p.hint { (lang.t("map.approximate")) }
     };
-    Ok(layout::page(&person, &state.org, &lang.t("map.title"), body))
+    Ok(layout::page(
+        &person,
+        &state.org,
+        &lang.t("map.title"),
+        body,
+    ))
 }
 
-pub async fn data(State(state): State<AppState>, person: Person, Query(query): Query<MapQuery>) -> Result<Json<MapData>, ConsoleError> {
-    let street = scope(&person.user.role).ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
+pub async fn data(
+    State(state): State<AppState>,
+    person: Person,
+    Query(query): Query<MapQuery>,
+) -> Result<Json<MapData>, ConsoleError> {
+    let street =
+        scope(&person.user.role).ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     Ok(Json(map_data(&state, street.as_deref(), category).await?))
 }
 
 /// The map of the district (or of one street), optionally one category only.
-pub async fn map_data(state: &AppState, street: Option<&str>, category: Option<&str>) -> Result<MapData, ConsoleError> {
+pub async fn map_data(
+    state: &AppState,
+    street: Option<&str>,
+    category: Option<&str>,
+) -> Result<MapData, ConsoleError> {
     let org = &state.org;
     let open = queue::map_points(&state.store, category).await?;
     let since = state.clock.now() - Duration::days(30);
@@ -113,16 +134,23 @@ pub async fn map_data(state: &AppState, street: Option<&str>, category: Option<&
         .filter_map(|p| {
             let (lon, lat, approximate) = place(org, &p.case_id, &p.street, p.lat, p.lon)?;
             Some(MapPoint {
-                lon, lat, approximate,
+                lon,
+                lat,
+                approximate,
                 category: names::category(org, &p.category),
-                case_id: p.case_id, alert: p.alert, urgency: p.urgency, state: p.state,
+                case_id: p.case_id,
+                alert: p.alert,
+                urgency: p.urgency,
+                state: p.state,
             })
         })
         .collect();
     let heat = recent
         .into_iter()
         .filter(|c| in_scope(&c.street))
-        .filter_map(|c| place(org, &c.case_id, &c.street, c.lat, c.lon).map(|(lon, lat, _)| [lon, lat, 1.0]))
+        .filter_map(|c| {
+            place(org, &c.case_id, &c.street, c.lat, c.lon).map(|(lon, lat, _)| [lon, lat, 1.0])
+        })
         .collect();
     let streets = org
         .streets
@@ -135,11 +163,21 @@ pub async fn map_data(state: &AppState, street: Option<&str>, category: Option<&
             boundary: s.boundary.iter().map(|[lat, lon]| [*lon, *lat]).collect(),
         })
         .collect();
-    Ok(MapData { streets, points, heat })
+    Ok(MapData {
+        streets,
+        points,
+        heat,
+    })
 }
 
 /// `(lon, lat, approximate)`: the case's own point, else near its street's centre.
-fn place(org: &Organisation, case_id: &str, street: &str, lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64, bool)> {
+fn place(
+    org: &Organisation,
+    case_id: &str,
+    street: &str,
+    lat: Option<f64>,
+    lon: Option<f64>,
+) -> Option<(f64, f64, bool)> {
     if let (Some(lat), Some(lon)) = (lat, lon) {
         return Some((lon, lat, false));
     }
@@ -150,7 +188,9 @@ fn place(org: &Organisation, case_id: &str, street: &str, lat: Option<f64>, lon:
 
 /// Two numbers in [-1, 1] from the id (FNV-1a), stable across requests and nodes.
 fn spread(id: &str) -> (f64, f64) {
-    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     let unit = |bits: u64| (bits & 0xffff) as f64 / 32767.5 - 1.0;
     (unit(hash), unit(hash >> 16))
 }

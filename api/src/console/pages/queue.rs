@@ -40,7 +40,12 @@ impl Filters {
 
     fn query_string(&self) -> String {
         let f = self.filter();
-        let pairs = [("state", f.state), ("urgency", f.urgency), ("category", f.category), ("community", f.community)];
+        let pairs = [
+            ("state", f.state),
+            ("urgency", f.urgency),
+            ("category", f.category),
+            ("community", f.community),
+        ];
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (key, value) in pairs {
             if let Some(value) = value {
@@ -52,8 +57,15 @@ impl Filters {
 }
 
 const OPEN_STATES: &[&str] = &[
-    "received", "dispatched", "signed", "handling", "return_pending", "disputed", "resolved",
-    "awaiting_callback", "parked",
+    "received",
+    "dispatched",
+    "signed",
+    "handling",
+    "return_pending",
+    "disputed",
+    "resolved",
+    "awaiting_callback",
+    "parked",
 ];
 const URGENCIES: &[&str] = &["emergency", "utility", "ordinary", "complex"];
 
@@ -66,7 +78,11 @@ pub async fn page(
     allowed(&person, &state.org, &street)?;
     let lang = person.lang;
     let rows = rows_markup(&state, lang, &street, &filters).await?;
-    let title = format!("{} · {}", lang.t("queue.title"), names::street(&state.org, &street));
+    let title = format!(
+        "{} · {}",
+        lang.t("queue.title"),
+        names::street(&state.org, &street)
+    );
     let body = html! {
         (filter_form(lang, &state.org, &street, &filters))
         div.live-region hx-ext="sse" sse-connect="/live" {
@@ -96,7 +112,9 @@ fn allowed(person: &Person, org: &Organisation, street: &str) -> Result<(), Cons
     if access::may_read_queue(&person.actor(), street) {
         Ok(())
     } else {
-        Err(ConsoleError::Forbidden(format!("the queue of street {street}")))
+        Err(ConsoleError::Forbidden(format!(
+            "the queue of street {street}"
+        )))
     }
 }
 
@@ -106,7 +124,10 @@ async fn rows_markup(
     street: &str,
     filters: &Filters,
 ) -> Result<Markup, ConsoleError> {
-    let page = PageRequest { after: filters.page.clone(), limit: 50 };
+    let page = PageRequest {
+        after: filters.page.clone(),
+        limit: 50,
+    };
     let found = queue::filtered_queue(&state.store, street, &filters.filter(), &page)
         .await
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
@@ -175,7 +196,10 @@ pub fn short_id(id: &str) -> &str {
 
 fn filter_form(lang: Lang, org: &Organisation, street: &str, filters: &Filters) -> Markup {
     let chosen = filters.filter();
-    let communities = org.street(street).map(|s| s.communities.clone()).unwrap_or_default();
+    let communities = org
+        .street(street)
+        .map(|s| s.communities.clone())
+        .unwrap_or_default();
     html! {
         form.filters method="get" action={ "/queue/" (street) } {
             (select(lang, "state", &chosen.state, OPEN_STATES.iter().map(|s| (s.to_string(), lang.t(&format!("state.{s}"))))))

@@ -37,7 +37,10 @@ fn some(value: &Option<String>) -> Option<String> {
 /// `2026-03-01` → the start of that day in Beijing.
 fn day(value: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
     let date = NaiveDate::parse_from_str(some(value)?.trim(), "%Y-%m-%d").ok()?;
-    Shanghai.from_local_datetime(&date.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.to_utc())
+    Shanghai
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.to_utc())
 }
 
 pub async fn page(
@@ -46,8 +49,9 @@ pub async fn page(
     Query(form): Query<SearchForm>,
 ) -> Result<Markup, ConsoleError> {
     let lang = person.lang;
-    let (street, department) = access::search_scope(&person.actor(), some(&form.street), some(&form.department))
-        .ok_or_else(|| ConsoleError::Forbidden("the case list".into()))?;
+    let (street, department) =
+        access::search_scope(&person.actor(), some(&form.street), some(&form.department))
+            .ok_or_else(|| ConsoleError::Forbidden("the case list".into()))?;
     let filter = CaseFilter {
         street,
         department,
@@ -58,7 +62,10 @@ pub async fn page(
         opened_before: day(&form.until),
         text: some(&form.q),
     };
-    let page = PageRequest { after: form.page.clone(), limit: 50 };
+    let page = PageRequest {
+        after: form.page.clone(),
+        limit: 50,
+    };
     let found = search::search_cases(&state.store, &filter, &page)
         .await
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
@@ -103,5 +110,10 @@ pub async fn page(
             }
         }
     };
-    Ok(layout::page(&person, &state.org, &lang.t("search.title"), body))
+    Ok(layout::page(
+        &person,
+        &state.org,
+        &lang.t("search.title"),
+        body,
+    ))
 }

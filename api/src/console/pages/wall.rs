@@ -27,10 +27,23 @@ use crate::server::AppState;
 
 /// Event types the ticker names (the process's own words).
 const TICKER_EVENTS: &[&str] = &[
-    "CaseOpened", "AnsweredDirectly", "CaseDispatched", "CaseSigned", "RequesterContacted",
-    "ReturnRequested", "WhistleBlown", "DepartmentReportedIn", "WhistleClosed", "TaskClaimed",
-    "ResolutionSubmitted", "ResolutionAccepted", "CallbackRecorded", "CaseClosed", "CaseReopened",
-    "DeadlineBreached", "SupervisionIssued",
+    "CaseOpened",
+    "AnsweredDirectly",
+    "CaseDispatched",
+    "CaseSigned",
+    "RequesterContacted",
+    "ReturnRequested",
+    "WhistleBlown",
+    "DepartmentReportedIn",
+    "WhistleClosed",
+    "TaskClaimed",
+    "ResolutionSubmitted",
+    "ResolutionAccepted",
+    "CallbackRecorded",
+    "CaseClosed",
+    "CaseReopened",
+    "DeadlineBreached",
+    "SupervisionIssued",
 ];
 
 fn allowed(person: &Person) -> Result<(), ConsoleError> {
@@ -49,8 +62,10 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
         .map(|e| (e.to_string(), Value::from(ticker_label(lang, e))))
         .collect::<serde_json::Map<_, _>>()
         .into();
-    let panel = |id: &str, key: &str| html! {
-        section.panel id=(id) { h2 { (lang.t(key)) } div.panel-body data-panel=(id) {} }
+    let panel = |id: &str, key: &str| {
+        html! {
+            section.panel id=(id) { h2 { (lang.t(key)) } div.panel-body data-panel=(id) {} }
+        }
     };
     Ok(html! {
         (DOCTYPE)
@@ -113,23 +128,56 @@ pub struct Ranked {
     pub composite: Option<f64>,
 }
 
-pub async fn data(State(state): State<AppState>, person: Person) -> Result<Json<WallData>, ConsoleError> {
+pub async fn data(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<WallData>, ConsoleError> {
     allowed(&person)?;
     let lang = person.lang;
     let org = &state.org;
     let now = state.clock.now();
     let month = months::format(months::containing(now));
     let unavailable = |e: statistics::StatsError| ConsoleError::Unavailable(e.to_string());
-    let today = search::opened_since_by(&state.store, CountColumn::Channel, months::start_of_day(now)).await?;
-    let week = search::opened_since_by(&state.store, CountColumn::Category, now - Duration::days(7)).await?;
+    let today = search::opened_since_by(
+        &state.store,
+        CountColumn::Channel,
+        months::start_of_day(now),
+    )
+    .await?;
+    let week =
+        search::opened_since_by(&state.store, CountColumn::Category, now - Duration::days(7))
+            .await?;
     let open = queue::district_counts(&state.store, now).await?;
-    let total = statistics::district_total(&state.store, &month, now, &Weights::default()).await.map_err(unavailable)?;
-    let ranking = statistics::rankings(&state.store, GroupBy::Street, &month, now, &Weights::default()).await.map_err(unavailable)?;
+    let total = statistics::district_total(&state.store, &month, now, &Weights::default())
+        .await
+        .map_err(unavailable)?;
+    let ranking = statistics::rankings(
+        &state.store,
+        GroupBy::Street,
+        &month,
+        now,
+        &Weights::default(),
+    )
+    .await
+    .map_err(unavailable)?;
     let percent = |v: Option<f64>| v.map(|v| (v * 1000.0).round() / 10.0);
     let label = |group: &str, v: &str| lang.t(&format!("{group}.{v}"));
     Ok(Json(WallData {
-        today_intake: today.into_iter().map(|(c, n)| Named { name: label("channel", &c), value: n }).collect(),
-        open_by_state: open.by_state.iter().map(|(s, n)| Named { name: label("state", s), value: *n }).collect(),
+        today_intake: today
+            .into_iter()
+            .map(|(c, n)| Named {
+                name: label("channel", &c),
+                value: n,
+            })
+            .collect(),
+        open_by_state: open
+            .by_state
+            .iter()
+            .map(|(s, n)| Named {
+                name: label("state", s),
+                value: *n,
+            })
+            .collect(),
         open,
         rates: [
             ("stats.response_rate", total.response_rate),
@@ -137,7 +185,10 @@ pub async fn data(State(state): State<AppState>, person: Person) -> Result<Json<
             ("stats.satisfaction_rate", total.satisfaction_rate),
         ]
         .into_iter()
-        .map(|(key, v)| Named { name: lang.t(key), value: percent(v) })
+        .map(|(key, v)| Named {
+            name: lang.t(key),
+            value: percent(v),
+        })
         .collect(),
         composite: total.composite_score,
         month,
@@ -149,7 +200,14 @@ pub async fn data(State(state): State<AppState>, person: Person) -> Result<Json<
                 composite: r.stats.composite_score,
             })
             .collect(),
-        top_categories: week.into_iter().take(8).map(|(c, n)| Named { name: names::category(org, &c), value: n }).collect(),
+        top_categories: week
+            .into_iter()
+            .take(8)
+            .map(|(c, n)| Named {
+                name: names::category(org, &c),
+                value: n,
+            })
+            .collect(),
         map: wall_map(&state).await?,
     }))
 }
@@ -176,7 +234,11 @@ mod tests {
     fn every_ticker_event_has_words_in_both_languages() {
         for event in TICKER_EVENTS {
             for lang in [Lang::Zh, Lang::En] {
-                assert_ne!(ticker_label(lang, event), format!("event.{event}"), "{event}");
+                assert_ne!(
+                    ticker_label(lang, event),
+                    format!("event.{event}"),
+                    "{event}"
+                );
             }
         }
     }

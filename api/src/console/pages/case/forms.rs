@@ -95,29 +95,35 @@ impl Fields<'_> {
 
     fn text(&self, name: &str, required: bool) -> Markup {
         html! { label { span { (self.label(name)) }
-            input type="text" name=(name) value=[self.kept(name)] required[required];
-            (self.error(name)) } }
+        input type="text" name=(name) value=[self.kept(name)] required[required];
+        (self.error(name)) } }
     }
 
     fn area(&self, name: &str, required: bool) -> Markup {
         html! { label.wide { span { (self.label(name)) }
-            textarea name=(name) rows="3" required[required] { (self.kept(name).unwrap_or_default()) }
-            (self.error(name)) } }
+        textarea name=(name) rows="3" required[required] { (self.kept(name).unwrap_or_default()) }
+        (self.error(name)) } }
     }
 
     fn when(&self, name: &str) -> Markup {
         html! { label { span { (self.label(name)) }
-            input type="datetime-local" name=(name) value=[self.kept(name)] required;
-            (self.error(name)) } }
+        input type="datetime-local" name=(name) value=[self.kept(name)] required;
+        (self.error(name)) } }
     }
 
     /// A choice among domain values labelled from `group`; optional ones start empty. Its label
     /// is the group's (`field.task_kind`) where the field's name is shared (`kind`).
     fn choice(&self, name: &str, group: &str, values: &[&str], required: bool) -> Markup {
-        let options: Vec<(String, String)> =
-            values.iter().map(|v| (v.to_string(), self.lang().t(&format!("{group}.{v}")))).collect();
+        let options: Vec<(String, String)> = values
+            .iter()
+            .map(|v| (v.to_string(), self.lang().t(&format!("{group}.{v}"))))
+            .collect();
         let group_label = format!("field.{group}");
-        let label = if self.lang().has(&group_label) { self.lang().t(&group_label) } else { self.label(name) };
+        let label = if self.lang().has(&group_label) {
+            self.lang().t(&group_label)
+        } else {
+            self.label(name)
+        };
         self.labelled_select(name, &label, &options, required)
     }
 
@@ -125,18 +131,27 @@ impl Fields<'_> {
         self.labelled_select(name, &self.label(name), options, required)
     }
 
-    fn labelled_select(&self, name: &str, label: &str, options: &[(String, String)], required: bool) -> Markup {
+    fn labelled_select(
+        &self,
+        name: &str,
+        label: &str,
+        options: &[(String, String)],
+        required: bool,
+    ) -> Markup {
         let kept = self.kept(name);
         html! { label { span { (label) }
-            select name=(name) required[required] {
-                @if !required || kept.is_none() { option value="" { (self.lang().t("field.choose")) } }
-                @for (value, text) in options { option value=(value) selected[kept == Some(value.as_str())] { (text) } }
-            }
-            (self.error(name)) } }
+        select name=(name) required[required] {
+            @if !required || kept.is_none() { option value="" { (self.lang().t("field.choose")) } }
+            @for (value, text) in options { option value=(value) selected[kept == Some(value.as_str())] { (text) } }
+        }
+        (self.error(name)) } }
     }
 
     fn yes_no(&self, name: &str, required: bool) -> Markup {
-        let options = [("true".to_string(), self.lang().t("yes")), ("false".to_string(), self.lang().t("no"))];
+        let options = [
+            ("true".to_string(), self.lang().t("yes")),
+            ("false".to_string(), self.lang().t("no")),
+        ];
         self.select(name, &options, required)
     }
 
@@ -158,7 +173,10 @@ fn fields(f: &Fields, action: &AvailableAction) -> Markup {
     match action {
         A::Answer | A::Close | A::Unpark => f.area("note", false),
         A::Dispatch => {
-            let kept: Vec<&str> = f.failure.map(|x| x.form.all("co_units")).unwrap_or_default();
+            let kept: Vec<&str> = f
+                .failure
+                .map(|x| x.form.all("co_units"))
+                .unwrap_or_default();
             html! {
                 (f.select("unit", &f.units(), true))
                 label { span { (f.label("co_units")) }
@@ -168,7 +186,9 @@ fn fields(f: &Fields, action: &AvailableAction) -> Markup {
             }
         }
         A::Sign | A::TaskClaim { .. } => html! {},
-        A::Contact => html! { (f.choice("channel", "contact", &["phone", "sms", "visit"], true)) (f.area("note", false)) },
+        A::Contact => {
+            html! { (f.choice("channel", "contact", &["phone", "sms", "visit"], true)) (f.area("note", false)) }
+        }
         A::Return => html! {
             (f.choice("reason", "return_reason", &["wrong_jurisdiction", "unclear_ownership", "not_our_function", "other"], true))
             (f.area("note", true))
@@ -196,15 +216,26 @@ fn fields(f: &Fields, action: &AvailableAction) -> Markup {
             }
             (f.area("note", false))
         },
-        A::WhistleReportIn { .. } => f.choice("mode", "mode", &["on_site", "meeting", "remote"], false),
+        A::WhistleReportIn { .. } => {
+            f.choice("mode", "mode", &["on_site", "meeting", "remote"], false)
+        }
         A::WhistleDecline { .. } => f.area("reason", true),
         A::WhistleAct { .. } => html! { (f.area("summary", true)) (f.area("evidence", false)) },
         A::WhistleClose { no } => {
             let whistle = f.cx.case.whistles().iter().find(|w| w.no == *no);
             let rated: Vec<&str> = whistle
-                .map(|w| w.departments.iter()
-                    .filter(|d| matches!(d.status, DepartmentStatus::ReportedIn | DepartmentStatus::Acted))
-                    .map(|d| d.department.as_str()).collect())
+                .map(|w| {
+                    w.departments
+                        .iter()
+                        .filter(|d| {
+                            matches!(
+                                d.status,
+                                DepartmentStatus::ReportedIn | DepartmentStatus::Acted
+                            )
+                        })
+                        .map(|d| d.department.as_str())
+                        .collect()
+                })
                 .unwrap_or_default();
             html! {
                 fieldset.ratings { legend { (f.label("ratings")) }
@@ -243,6 +274,8 @@ fn fields(f: &Fields, action: &AvailableAction) -> Markup {
             (f.area("comment", false))
         },
         A::Reopen | A::Exclusion => f.area("reason", true),
-        A::Park => html! { (f.choice("reason", "park_reason", &["policy", "funding", "planning"], true)) (f.when("review_at")) },
+        A::Park => {
+            html! { (f.choice("reason", "park_reason", &["policy", "funding", "planning"], true)) (f.when("review_at")) }
+        }
     }
 }

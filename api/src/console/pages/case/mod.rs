@@ -58,7 +58,16 @@ pub async fn act(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, ConsoleError> {
     let url = format!("/cases/{id}/{route}");
-    run(&state, &person, &id, &route, Target::Case, url, FormFields(pairs)).await
+    run(
+        &state,
+        &person,
+        &id,
+        &route,
+        Target::Case,
+        url,
+        FormFields(pairs),
+    )
+    .await
 }
 
 pub async fn act_on_whistle(
@@ -68,7 +77,16 @@ pub async fn act_on_whistle(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, ConsoleError> {
     let url = format!("/cases/{id}/whistles/{no}/{route}");
-    run(&state, &person, &id, &route, Target::Whistle(no), url, FormFields(pairs)).await
+    run(
+        &state,
+        &person,
+        &id,
+        &route,
+        Target::Whistle(no),
+        url,
+        FormFields(pairs),
+    )
+    .await
 }
 
 pub async fn act_on_task(
@@ -78,7 +96,16 @@ pub async fn act_on_task(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, ConsoleError> {
     let url = format!("/cases/{id}/tasks/{no}/{route}");
-    run(&state, &person, &id, &route, Target::Task(no), url, FormFields(pairs)).await
+    run(
+        &state,
+        &person,
+        &id,
+        &route,
+        Target::Task(no),
+        url,
+        FormFields(pairs),
+    )
+    .await
 }
 
 async fn run(
@@ -95,7 +122,13 @@ async fn run(
     let action = parse::action(route, target, &form)
         .ok_or_else(|| ConsoleError::NotFound(format!("action {route}")))?;
     let refused = |status: StatusCode, field: Option<String>, message: String, stale: bool| {
-        let failure = Failure { url: url.clone(), form: form.clone(), field, message, stale };
+        let failure = Failure {
+            url: url.clone(),
+            form: form.clone(),
+            field,
+            message,
+            stale,
+        };
         (status, failure)
     };
     // The page showed another version: say so rather than act on a state the person did not see
@@ -141,9 +174,16 @@ pub fn refusal(err: CommandError<CaseError>) -> Result<Refusal, ConsoleError> {
                 ErrorKind::NotFound => StatusCode::NOT_FOUND,
                 ErrorKind::Refused => StatusCode::CONFLICT,
             };
-            (status, refused.field().map(str::to_string), refused.to_string(), false)
+            (
+                status,
+                refused.field().map(str::to_string),
+                refused.to_string(),
+                false,
+            )
         }
-        CommandError::VersionMismatch { .. } => (StatusCode::PRECONDITION_FAILED, None, String::new(), true),
+        CommandError::VersionMismatch { .. } => {
+            (StatusCode::PRECONDITION_FAILED, None, String::new(), true)
+        }
         CommandError::Conflict { .. } | CommandError::KeyReused(_) => {
             (StatusCode::CONFLICT, None, err.to_string(), false)
         }
@@ -153,7 +193,11 @@ pub fn refusal(err: CommandError<CaseError>) -> Result<Refusal, ConsoleError> {
 }
 
 /// The case, if it exists and this person may read it.
-async fn readable_case(state: &AppState, person: &Person, id: &str) -> Result<Replayed<Case>, ConsoleError> {
+async fn readable_case(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+) -> Result<Replayed<Case>, ConsoleError> {
     let case = state
         .cases
         .case(id)
@@ -179,10 +223,21 @@ async fn render(
     let actor = person.actor();
     let history = state.store.history("case", id).await?;
     let available = case.available_actions(&actor, now, org);
-    let facts = Facts { lang, org, case, show_requester: access::sees_requester(&actor), now };
+    let facts = Facts {
+        lang,
+        org,
+        case,
+        show_requester: access::sees_requester(&actor),
+        now,
+    };
     let cx = FormContext {
-        lang, org, case_id: id, case, version: replayed.version,
-        csrf_token: &person.csrf_token, failure,
+        lang,
+        org,
+        case_id: id,
+        case,
+        version: replayed.version,
+        csrf_token: &person.csrf_token,
+        failure,
     };
     let title = format!("{} {}", lang.t("case.title"), short_id(id));
     let body = html! {

@@ -3,7 +3,9 @@
 use shaobao_domain::case::{TaskAction, WhistleAction};
 use shaobao_domain::CaseAction;
 
-use crate::bodies::{CloseWhistle, CompleteTask, ConfirmTask, Decline, ReportIn, WhistleActionReport};
+use crate::bodies::{
+    CloseWhistle, CompleteTask, ConfirmTask, Decline, ReportIn, WhistleActionReport,
+};
 use crate::console::form::{FieldError, FormFields};
 
 /// Which thing on the case an action addresses.
@@ -16,10 +18,16 @@ pub enum Target {
 
 /// The action `route` (its DESIGN §6 name) on `target`, with the form's fields as its body.
 /// `None` when no such action exists there.
-pub fn action(route: &str, target: Target, form: &FormFields) -> Option<Result<CaseAction, FieldError>> {
+pub fn action(
+    route: &str,
+    target: Target,
+    form: &FormFields,
+) -> Option<Result<CaseAction, FieldError>> {
     Some(match target {
         Target::Case => case_action(route, form)?,
-        Target::Whistle(no) => whistle_action(route, form)?.map(|action| CaseAction::Whistle { no, action }),
+        Target::Whistle(no) => {
+            whistle_action(route, form)?.map(|action| CaseAction::Whistle { no, action })
+        }
         Target::Task(no) => task_action(route, form)?.map(|action| CaseAction::Task { no, action }),
     })
 }
@@ -51,14 +59,22 @@ fn case_action(route: &str, form: &FormFields) -> Option<Result<CaseAction, Fiel
 
 fn whistle_action(route: &str, form: &FormFields) -> Option<Result<WhistleAction, FieldError>> {
     Some(match route {
-        "report-in" => form.parse().map(|b: ReportIn| WhistleAction::ReportIn { mode: b.mode }),
-        "decline" => form.parse().map(|b: Decline| WhistleAction::Decline { reason: b.reason }),
+        "report-in" => form
+            .parse()
+            .map(|b: ReportIn| WhistleAction::ReportIn { mode: b.mode }),
+        "decline" => form
+            .parse()
+            .map(|b: Decline| WhistleAction::Decline { reason: b.reason }),
         "action" => form
             .parse()
-            .map(|b: WhistleActionReport| WhistleAction::Act { summary: b.summary, evidence: b.evidence }),
-        "close" => form
-            .parse()
-            .map(|b: CloseWhistle| WhistleAction::Close { ratings: b.ratings, note: b.note }),
+            .map(|b: WhistleActionReport| WhistleAction::Act {
+                summary: b.summary,
+                evidence: b.evidence,
+            }),
+        "close" => form.parse().map(|b: CloseWhistle| WhistleAction::Close {
+            ratings: b.ratings,
+            note: b.note,
+        }),
         _ => return None,
     })
 }
@@ -66,8 +82,12 @@ fn whistle_action(route: &str, form: &FormFields) -> Option<Result<WhistleAction
 fn task_action(route: &str, form: &FormFields) -> Option<Result<TaskAction, FieldError>> {
     Some(match route {
         "claim" => Ok(TaskAction::Claim),
-        "complete" => form.parse().map(|b: CompleteTask| TaskAction::Complete { summary: b.summary }),
-        "confirm" => form.parse().map(|b: ConfirmTask| TaskAction::Confirm { points: b.points }),
+        "complete" => form
+            .parse()
+            .map(|b: CompleteTask| TaskAction::Complete { summary: b.summary }),
+        "confirm" => form
+            .parse()
+            .map(|b: ConfirmTask| TaskAction::Confirm { points: b.points }),
         _ => return None,
     })
 }
@@ -78,21 +98,34 @@ mod tests {
     use shaobao_domain::case::Unit;
 
     fn form(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        FormFields(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn a_dispatch_form_becomes_the_dispatch_action() {
-        let parsed = action("dispatch", Target::Case, &form(&[("csrf_token", "t"), ("unit", "department:housing")]));
+        let parsed = action(
+            "dispatch",
+            Target::Case,
+            &form(&[("csrf_token", "t"), ("unit", "department:housing")]),
+        );
         match parsed {
-            Some(Ok(CaseAction::Dispatch(d))) => assert_eq!(d.unit, Unit::Department("housing".into())),
+            Some(Ok(CaseAction::Dispatch(d))) => {
+                assert_eq!(d.unit, Unit::Department("housing".into()))
+            }
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn a_missing_field_is_named_and_unknown_routes_are_none() {
-        let err = action("return", Target::Case, &form(&[("note", "x")])).unwrap().unwrap_err();
+        let err = action("return", Target::Case, &form(&[("note", "x")]))
+            .unwrap()
+            .unwrap_err();
         assert_eq!(err.field, "reason");
         assert!(action("sign", Target::Whistle(1), &form(&[])).is_none());
         assert!(action("destroy", Target::Case, &form(&[])).is_none());

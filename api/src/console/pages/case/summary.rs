@@ -23,10 +23,15 @@ pub struct Facts<'a> {
 
 pub fn summary(f: &Facts) -> Markup {
     let (lang, org, case) = (f.lang, f.org, f.case);
-    let Some(intake) = case.intake() else { return html! {} };
+    let Some(intake) = case.intake() else {
+        return html! {};
+    };
     let state = case.state().map(|s| s.as_str()).unwrap_or_default();
     let location = &intake.location;
-    let requester = intake.requester.clone().map(|r| if f.show_requester { r } else { masked(r) });
+    let requester = intake
+        .requester
+        .clone()
+        .map(|r| if f.show_requester { r } else { masked(r) });
     html! {
         section.facts {
             div.state-line {
@@ -79,10 +84,14 @@ fn requester_line(r: &Requester) -> String {
 
 fn deadlines(f: &Facts) -> Markup {
     let d = f.case.deadlines();
-    let clocks: Vec<(&str, Clock)> = [("sign", d.sign), ("contact", d.contact), ("resolve", d.resolve)]
-        .into_iter()
-        .filter_map(|(k, c)| c.map(|c| (k, c)))
-        .collect();
+    let clocks: Vec<(&str, Clock)> = [
+        ("sign", d.sign),
+        ("contact", d.contact),
+        ("resolve", d.resolve),
+    ]
+    .into_iter()
+    .filter_map(|(k, c)| c.map(|c| (k, c)))
+    .collect();
     html! {
         @if !clocks.is_empty() {
             h2 { (f.lang.t("case.deadlines")) }

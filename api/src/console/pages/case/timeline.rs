@@ -11,7 +11,14 @@ use crate::console::layout::{local_time, multiline};
 use crate::console::names;
 
 /// Payload fields shown as text under an event, in this order.
-const TEXT_FIELDS: &[&str] = &["description", "title", "summary", "reason", "note", "comment"];
+const TEXT_FIELDS: &[&str] = &[
+    "description",
+    "title",
+    "summary",
+    "reason",
+    "note",
+    "comment",
+];
 
 pub fn timeline(lang: Lang, org: &Organisation, events: &[LoggedEvent]) -> Markup {
     html! {
@@ -68,7 +75,11 @@ fn details(lang: Lang, org: &Organisation, event: &LoggedEvent) -> Markup {
         .and_then(|o| o.values().next())
         .cloned()
         .unwrap_or(Value::Null);
-    let unit = |key: &str| body.get(key).filter(|v| !v.is_null()).map(|v| names::unit_json(org, v));
+    let unit = |key: &str| {
+        body.get(key)
+            .filter(|v| !v.is_null())
+            .map(|v| names::unit_json(org, v))
+    };
     let departments: Vec<String> = body
         .get("departments")
         .and_then(Value::as_array)
@@ -79,14 +90,19 @@ fn details(lang: Lang, org: &Organisation, event: &LoggedEvent) -> Markup {
                 .collect()
         })
         .unwrap_or_default();
-    let department = body.get("department").and_then(Value::as_str).map(|d| names::department(org, d));
+    let department = body
+        .get("department")
+        .and_then(Value::as_str)
+        .map(|d| names::department(org, d));
     let texts: Vec<&str> = TEXT_FIELDS
         .iter()
         .filter_map(|key| body.get(*key).and_then(Value::as_str))
         .filter(|text| !text.trim().is_empty())
         .collect();
     let labelled = |group: &str, key: &str| {
-        body.get(key).and_then(Value::as_str).map(|v| lang.t(&format!("{group}.{v}")))
+        body.get(key)
+            .and_then(Value::as_str)
+            .map(|v| lang.t(&format!("{group}.{v}")))
     };
     let tags: Vec<String> = [
         labelled("outcome", "outcome"),

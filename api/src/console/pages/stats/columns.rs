@@ -25,8 +25,19 @@ pub struct Column {
     pub departments_only: bool,
 }
 
-const fn col(key: &'static str, label: &'static str, kind: Kind, value: fn(&StatsRow) -> Option<f64>) -> Column {
-    Column { key, label, kind, value, departments_only: false }
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    kind: Kind,
+    value: fn(&StatsRow) -> Option<f64>,
+) -> Column {
+    Column {
+        key,
+        label,
+        kind,
+        value,
+        departments_only: false,
+    }
 }
 
 fn seconds(v: Option<i64>) -> Option<f64> {
@@ -34,24 +45,81 @@ fn seconds(v: Option<i64>) -> Option<f64> {
 }
 
 pub const COLUMNS: &[Column] = &[
-    col("cases", "stats.cases", Kind::Count, |r| Some(r.cases as f64)),
-    col("dispatched", "stats.dispatched", Kind::Count, |r| Some(r.dispatched as f64)),
-    col("response_rate", "stats.response_rate", Kind::Rate, |r| r.response_rate),
-    col("resolution_rate", "stats.resolution_rate", Kind::Rate, |r| r.resolution_rate),
-    col("satisfaction_rate", "stats.satisfaction_rate", Kind::Rate, |r| r.satisfaction_rate),
-    col("composite_score", "stats.composite_score", Kind::Score, |r| r.composite_score),
-    col("on_time_sign_rate", "stats.on_time_sign_rate", Kind::Rate, |r| r.on_time_sign_rate),
-    col("on_time_resolution_rate", "stats.on_time_resolution_rate", Kind::Rate, |r| r.on_time_resolution_rate),
-    col("return_rate", "stats.return_rate", Kind::Rate, |r| r.return_rate),
-    col("reopen_rate", "stats.reopen_rate", Kind::Rate, |r| r.reopen_rate),
-    col("whistle_rate", "stats.whistle_rate", Kind::Rate, |r| r.whistle_rate),
+    col("cases", "stats.cases", Kind::Count, |r| {
+        Some(r.cases as f64)
+    }),
+    col("dispatched", "stats.dispatched", Kind::Count, |r| {
+        Some(r.dispatched as f64)
+    }),
+    col("response_rate", "stats.response_rate", Kind::Rate, |r| {
+        r.response_rate
+    }),
+    col(
+        "resolution_rate",
+        "stats.resolution_rate",
+        Kind::Rate,
+        |r| r.resolution_rate,
+    ),
+    col(
+        "satisfaction_rate",
+        "stats.satisfaction_rate",
+        Kind::Rate,
+        |r| r.satisfaction_rate,
+    ),
+    col(
+        "composite_score",
+        "stats.composite_score",
+        Kind::Score,
+        |r| r.composite_score,
+    ),
+    col(
+        "on_time_sign_rate",
+        "stats.on_time_sign_rate",
+        Kind::Rate,
+        |r| r.on_time_sign_rate,
+    ),
+    col(
+        "on_time_resolution_rate",
+        "stats.on_time_resolution_rate",
+        Kind::Rate,
+        |r| r.on_time_resolution_rate,
+    ),
+    col("return_rate", "stats.return_rate", Kind::Rate, |r| {
+        r.return_rate
+    }),
+    col("reopen_rate", "stats.reopen_rate", Kind::Rate, |r| {
+        r.reopen_rate
+    }),
+    col("whistle_rate", "stats.whistle_rate", Kind::Rate, |r| {
+        r.whistle_rate
+    }),
     Column {
         departments_only: true,
-        ..col("on_time_report_in_rate", "stats.on_time_report_in_rate", Kind::Rate, |r| r.on_time_report_in_rate)
+        ..col(
+            "on_time_report_in_rate",
+            "stats.on_time_report_in_rate",
+            Kind::Rate,
+            |r| r.on_time_report_in_rate,
+        )
     },
-    Column { departments_only: true, ..col("mean_rating", "stats.mean_rating", Kind::Rate, |r| r.mean_rating) },
-    col("median_resolve_seconds", "stats.median_resolve", Kind::Duration, |r| seconds(r.median_resolve_seconds)),
-    col("p90_resolve_seconds", "stats.p90_resolve", Kind::Duration, |r| seconds(r.p90_resolve_seconds)),
+    Column {
+        departments_only: true,
+        ..col("mean_rating", "stats.mean_rating", Kind::Rate, |r| {
+            r.mean_rating
+        })
+    },
+    col(
+        "median_resolve_seconds",
+        "stats.median_resolve",
+        Kind::Duration,
+        |r| seconds(r.median_resolve_seconds),
+    ),
+    col(
+        "p90_resolve_seconds",
+        "stats.p90_resolve",
+        Kind::Duration,
+        |r| seconds(r.p90_resolve_seconds),
+    ),
 ];
 
 /// A figure as a person reads it: `87.5%`, `72.8`, `36.0h`, `12`; `—` when there is none.
@@ -70,7 +138,11 @@ pub fn display(kind: Kind, value: Option<f64>) -> String {
 /// A figure in the CSV: the API's own number (fractions stay fractions), empty when null.
 pub fn csv_value(value: Option<f64>) -> String {
     value.map_or_else(String::new, |v| {
-        if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { v.to_string() }
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{v:.0}")
+        } else {
+            v.to_string()
+        }
     })
 }
 

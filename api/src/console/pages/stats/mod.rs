@@ -41,7 +41,11 @@ struct Question {
 impl Question {
     fn from(state: &AppState, query: &StatsQuery) -> Question {
         let now = months::containing(state.clock.now());
-        let month = query.month.as_deref().and_then(months::parse).unwrap_or(now);
+        let month = query
+            .month
+            .as_deref()
+            .and_then(months::parse)
+            .unwrap_or(now);
         let group_by = match query.group_by.as_deref() {
             Some("department") => GroupBy::Department,
             Some("category") => GroupBy::Category,
@@ -67,15 +71,29 @@ fn allowed(person: &Person) -> Result<(), ConsoleError> {
     }
 }
 
-async fn rows(state: &AppState, group_by: GroupBy, month: (i32, u32)) -> Result<Vec<StatsRow>, ConsoleError> {
-    statistics::statistics(&state.store, group_by, &months::format(month), state.clock.now(), &Weights::default())
-        .await
-        .map_err(|e| ConsoleError::Unavailable(e.to_string()))
+async fn rows(
+    state: &AppState,
+    group_by: GroupBy,
+    month: (i32, u32),
+) -> Result<Vec<StatsRow>, ConsoleError> {
+    statistics::statistics(
+        &state.store,
+        group_by,
+        &months::format(month),
+        state.clock.now(),
+        &Weights::default(),
+    )
+    .await
+    .map_err(|e| ConsoleError::Unavailable(e.to_string()))
 }
 
 /// The group key of a row and its name.
 fn key_of(row: &StatsRow) -> &str {
-    row.street.as_deref().or(row.department.as_deref()).or(row.category.as_deref()).unwrap_or_default()
+    row.street
+        .as_deref()
+        .or(row.department.as_deref())
+        .or(row.category.as_deref())
+        .unwrap_or_default()
 }
 
 fn name_of(state: &AppState, group_by: GroupBy, key: &str) -> String {
@@ -103,7 +121,14 @@ pub async fn page(
         });
     }
     let ranking = rankings::section(&state, lang, q.month).await?;
-    let trend = trend::section(&state, lang, q.group_by, q.month, query.unit.as_deref().unwrap_or_default()).await?;
+    let trend = trend::section(
+        &state,
+        lang,
+        q.group_by,
+        q.month,
+        query.unit.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let month = months::format(q.month);
     let group = q.group_name();
     let weights = Weights::default();
@@ -146,7 +171,12 @@ pub async fn page(
         (trend)
         (ranking)
     };
-    Ok(layout::page(&person, &state.org, &lang.t("stats.title"), body))
+    Ok(layout::page(
+        &person,
+        &state.org,
+        &lang.t("stats.title"),
+        body,
+    ))
 }
 
 /// The case search showing the cases behind a row: its group and the month they were opened in.
@@ -156,7 +186,10 @@ fn drill_down(group_by: GroupBy, key: &str, month: (i32, u32)) -> String {
         GroupBy::Department => "department",
         GroupBy::Category => "category",
     };
-    let (from, until) = (months::first_day(month), months::first_day(months::shift(month, 1)));
+    let (from, until) = (
+        months::first_day(month),
+        months::first_day(months::shift(month, 1)),
+    );
     format!("/cases?{filter}={key}&from={from}&until={until}")
 }
 
@@ -169,10 +202,16 @@ pub async fn csv(
     allowed(&person)?;
     let q = Question::from(&state, &query);
     let table = rows(&state, q.group_by, q.month).await?;
-    let columns: Vec<_> = COLUMNS.iter().filter(|c| !c.departments_only || q.group_by == GroupBy::Department).collect();
+    let columns: Vec<_> = COLUMNS
+        .iter()
+        .filter(|c| !c.departments_only || q.group_by == GroupBy::Department)
+        .collect();
     // The BOM tells Excel the file is UTF-8, so Chinese names read right.
     let mut out = String::from("\u{feff}");
-    let header: Vec<&str> = [q.group_name(), "name"].into_iter().chain(columns.iter().map(|c| c.key)).collect();
+    let header: Vec<&str> = [q.group_name(), "name"]
+        .into_iter()
+        .chain(columns.iter().map(|c| c.key))
+        .collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
     for row in &table {
@@ -182,8 +221,19 @@ pub async fn csv(
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
-    let file = format!("attachment; filename=\"stats-{}-{}.csv\"", months::format(q.month), q.group_name());
-    Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, file)], out).into_response())
+    let file = format!(
+        "attachment; filename=\"stats-{}-{}.csv\"",
+        months::format(q.month),
+        q.group_name()
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (CONTENT_DISPOSITION, file),
+        ],
+        out,
+    )
+        .into_response())
 }
 
 /// A CSV cell, quoted when it holds a comma, quote or line break (RFC 4180).

@@ -14,14 +14,28 @@ use crate::server::AppState;
 
 const LIST: usize = 5;
 
-async fn ranked(state: &AppState, unit: GroupBy, month: (i32, u32)) -> Result<Vec<RankingRow>, ConsoleError> {
+async fn ranked(
+    state: &AppState,
+    unit: GroupBy,
+    month: (i32, u32),
+) -> Result<Vec<RankingRow>, ConsoleError> {
     let now = state.clock.now();
-    statistics::rankings(&state.store, unit, &months::format(month), now, &Weights::default())
-        .await
-        .map_err(|e| ConsoleError::Unavailable(e.to_string()))
+    statistics::rankings(
+        &state.store,
+        unit,
+        &months::format(month),
+        now,
+        &Weights::default(),
+    )
+    .await
+    .map_err(|e| ConsoleError::Unavailable(e.to_string()))
 }
 
-pub async fn section(state: &AppState, lang: Lang, month: (i32, u32)) -> Result<Markup, ConsoleError> {
+pub async fn section(
+    state: &AppState,
+    lang: Lang,
+    month: (i32, u32),
+) -> Result<Markup, ConsoleError> {
     let mut tables = Vec::new();
     for unit in [GroupBy::Street, GroupBy::Department] {
         let now = ranked(state, unit, month).await?;
@@ -32,7 +46,9 @@ pub async fn section(state: &AppState, lang: Lang, month: (i32, u32)) -> Result<
             .collect();
         tables.push(table(state, lang, unit, &now, &before));
     }
-    Ok(html! { section.rankings #rankings { h2 { (lang.t("stats.rankings")) } div.ranking-grid { @for t in tables { (t) } } } })
+    Ok(
+        html! { section.rankings #rankings { h2 { (lang.t("stats.rankings")) } div.ranking-grid { @for t in tables { (t) } } } },
+    )
 }
 
 fn table(
@@ -42,7 +58,11 @@ fn table(
     rows: &[RankingRow],
     before: &HashMap<String, u32>,
 ) -> Markup {
-    let group = if unit == GroupBy::Street { "street" } else { "department" };
+    let group = if unit == GroupBy::Street {
+        "street"
+    } else {
+        "department"
+    };
     let ranked: Vec<&RankingRow> = rows.iter().filter(|r| r.rank.is_some()).collect();
     let red: Vec<&RankingRow> = ranked.iter().take(LIST).copied().collect();
     let black: Vec<&RankingRow> = ranked.iter().rev().take(LIST).copied().collect();

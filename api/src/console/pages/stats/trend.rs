@@ -30,11 +30,17 @@ pub async fn section(
             let total = statistics::district_total(&state.store, &month, now, &weights).await;
             Some(total.map_err(|e| ConsoleError::Unavailable(e.to_string()))?)
         } else {
-            rows(state, group_by, m).await?.into_iter().find(|r| key_of(r) == unit)
+            rows(state, group_by, m)
+                .await?
+                .into_iter()
+                .find(|r| key_of(r) == unit)
         });
     }
     let percent = |f: fn(&StatsRow) -> Option<f64>| -> Vec<Option<f64>> {
-        history.iter().map(|r| r.as_ref().and_then(f).map(|v| (v * 1000.0).round() / 10.0)).collect()
+        history
+            .iter()
+            .map(|r| r.as_ref().and_then(f).map(|v| (v * 1000.0).round() / 10.0))
+            .collect()
     };
     let series = json!({
         "months": labels,
@@ -46,7 +52,11 @@ pub async fn section(
              "data": history.iter().map(|r| r.as_ref().and_then(|r| r.composite_score)).collect::<Vec<_>>()},
         ],
     });
-    let title = if unit.is_empty() { state.org.district.name.clone() } else { name_of(state, group_by, unit) };
+    let title = if unit.is_empty() {
+        state.org.district.name.clone()
+    } else {
+        name_of(state, group_by, unit)
+    };
     Ok(html! {
         section #trend {
             h2 { (lang.t("stats.trend")) " · " (title) }
