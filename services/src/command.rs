@@ -154,13 +154,13 @@ where
                     if e.downcast_ref::<AlreadyRecorded>().is_some() {
                         return self.outcome(id, meta, true).await;
                     }
-                    return Err(match e.downcast_ref::<VersionMismatch>() {
-                        Some(m) => CommandError::VersionMismatch {
+                    if let Some(m) = e.downcast_ref::<VersionMismatch>() {
+                        return Err(CommandError::VersionMismatch {
                             expected: m.expected,
                             actual: m.actual,
-                        },
-                        None => CommandError::Store(e.to_string()),
-                    });
+                        });
+                    }
+                    return Err(store_failure(e));
                 }
                 Err(other) => return Err(CommandError::Store(other.to_string())),
             }
@@ -205,4 +205,18 @@ async fn back_off(attempt: u32) {
     let ceiling = 1u64 << attempt.min(5);
     let millis = rand::thread_rng().gen_range(0..=ceiling);
     tokio::time::sleep(Duration::from_millis(millis)).await;
+}
+
+/// A failure of the store under the framework: unreachable (503, try again) or anything else.
+fn store_failure<E: std::error::Error>(
+    error: Box<dyn std::error::Error + Send + Sync>,
+) -> CommandError<E> {
+    let error = match error.downcast::<StoreError>() {
+        Ok(store) => return (*store).into(),
+        Err(other) => other,
+    };
+    match error.downcast::<sqlx::Error>() {
+        Ok(sqlx) => StoreError::from(*sqlx).into(),
+        Err(other) => CommandError::Store(other.to_string()),
+    }
 }
