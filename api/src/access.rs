@@ -7,8 +7,10 @@
 use shaobao_domain::case::{TaskAction, TaskStatus, Unit};
 use shaobao_domain::{Actor, Case, CaseAction, Role};
 use shaobao_projections::models::deadlines::AlertFilter;
+use shaobao_services::store::StoreError;
 
 use crate::api_error::ApiError;
+use crate::server::AppState;
 
 /// Auditors and admins never write; the deadline service has no token.
 pub fn require_writer(actor: &Actor) -> Result<(), ApiError> {
@@ -89,6 +91,14 @@ fn reads_everything(actor: &Actor) -> bool {
     matches!(actor.role, Role::Hotline | Role::Auditor | Role::Admin)
 }
 
+/// The access log of personal data: auditors only (it watches everyone else's reads).
+pub fn require_access_log_reader(actor: &Actor) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Auditor => Ok(()),
+        _ => Err(forbidden(actor, "read the access log of personal data")),
+    }
+}
+
 /// A street's work queue: its dispatcher, and those who read everything.
 pub fn may_read_queue(actor: &Actor, street: &str) -> bool {
     reads_everything(actor) || actor.street() == Some(street)
@@ -135,6 +145,22 @@ pub fn search_scope(
     }
 }
 
+/// The auditor's case view (every event with metadata, hashes and payloads unmasked): auditors,
+/// operators and the hotline.
+pub fn may_audit_histories(actor: &Actor) -> bool {
+    reads_everything(actor)
+}
+
+/// Which street's open cases `actor` sees on the map: every street (`Some(None)`) for those who
+/// read every case, a dispatcher its own; `None` for the others.
+pub fn map_scope(actor: &Actor) -> Option<Option<String>> {
+    match &actor.role {
+        Role::Dispatcher { street } => Some(Some(street.clone())),
+        _ if reads_everything(actor) => Some(None),
+        _ => None,
+    }
+}
+
 /// Statistics: everyone but resident apps, volunteers and the deadline service.
 pub fn may_read_statistics(actor: &Actor) -> bool {
     !matches!(
@@ -176,9 +202,21 @@ pub fn may_read_members_of(actor: &Actor, street: &str) -> bool {
     reads_everything(actor) || actor.street() == Some(street)
 }
 
-/// Departments and volunteers see the requester's name and phone masked.
-pub fn sees_requester(actor: &Actor) -> bool {
-    !matches!(actor.role, Role::Department { .. } | Role::Volunteer { .. })
+/// Whether `actor` sees `case`'s requester unmasked on `route` ([`Case::requester_access`]); an
+/// unmasked read by a street or a department is written to the access log first.
+pub async fn shows_requester(
+    state: &AppState,
+    case_id: &str,
+    case: &Case,
+    actor: &Actor,
+    route: &str,
+) -> Result<bool, StoreError> {
+    let now = state.clock.now();
+    let access = state
+        .access_log
+        .requester_access(case_id, case, actor, route, now)
+        .await?;
+    Ok(access.is_shown())
 }
 
 fn serves(case: &Case, unit: &Unit) -> bool {

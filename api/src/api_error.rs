@@ -162,6 +162,17 @@ impl ApiError {
         })
     }
 
+    /// A string of the body at `field` holds a control character (other than line breaks and tabs).
+    pub fn control_character(field: String) -> Self {
+        ApiError::BadRequest {
+            code: "invalid",
+            message: format!(
+                "{field} holds a control character; only line breaks and tabs are allowed"
+            ),
+            field: Some(field),
+        }
+    }
+
     /// A request body `text` that is not a JSON object.
     pub fn not_an_object(text: &[u8]) -> Self {
         Self::if_not_json(text).unwrap_or_else(|| ApiError::BadRequest {

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use shaobao_domain::Actor;
+use shaobao_domain::{text, Actor};
 use shaobao_services::cases::Request as CommandRequest;
 
 use crate::access;
@@ -32,6 +32,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if text.trim_ascii_start().first() != Some(&b'{') {
             return Err(ApiError::not_an_object(text));
         }
+        refuse_control_characters(text)?;
         let mut json = serde_json::Deserializer::from_slice(text);
         let value = serde_path_to_error::deserialize(&mut json)
             .map_err(|err| ApiError::from_json(text, err))?;
@@ -41,6 +42,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             field: None,
         })?;
         Ok(ApiJson(value))
+    }
+}
+
+/// A body whose strings hold a control character is refused naming the first such field (valid
+/// JSON can carry `\u0000`, which PostgreSQL cannot store). Text that is not JSON is left to the
+/// typed parse, which explains its fault better.
+fn refuse_control_characters(text: &[u8]) -> Result<(), ApiError> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(text) else {
+        return Ok(());
+    };
+    match text::control_character_field(&value) {
+        Some(field) => Err(ApiError::control_character(field)),
+        None => Ok(()),
     }
 }
 

@@ -13,6 +13,8 @@ use prometheus::{
 };
 use shaobao_projections::lag;
 use shaobao_projections::models::queue;
+use shaobao_projections::runtime::DEADLINE_JOB;
+use shaobao_services::leader;
 use shaobao_services::relay::RelayReport;
 
 use crate::server::AppState;
@@ -36,6 +38,7 @@ struct ReadModelGauges {
     lag_events: IntGaugeVec,
     lag_seconds: GaugeVec,
     open_cases: IntGaugeVec,
+    deadline_last_run: Gauge,
 }
 
 impl ReadModelGauges {
@@ -63,11 +66,18 @@ impl ReadModelGauges {
                 &["street", "state"],
             )
             .expect("valid metric"),
+            deadline_last_run: Gauge::new(
+                "shaobao_deadline_service_last_run_timestamp_seconds",
+                "When the deadline service, on whichever node, last finished a pass (Unix time; \
+                 0: never)",
+            )
+            .expect("valid metric"),
         };
         for collector in [
             Box::new(gauges.lag_events.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(gauges.lag_seconds.clone()),
             Box::new(gauges.open_cases.clone()),
+            Box::new(gauges.deadline_last_run.clone()),
         ] {
             gauges
                 .registry
@@ -96,6 +106,10 @@ impl ReadModelGauges {
                     .with_label_values(&[street.as_str(), case_state.as_str()])
                     .set(count);
             }
+        }
+        if let Ok(last_run) = leader::last_run(&state.store, DEADLINE_JOB).await {
+            let seconds = last_run.map_or(0.0, |at| at.timestamp_millis() as f64 / 1e3);
+            self.deadline_last_run.set(seconds);
         }
         self.registry.gather()
     }

@@ -27,6 +27,7 @@ use crate::view::CommandAnswer;
         (name = "commands", description = "Change a case, open one, record a visit"),
         (name = "cases", description = "A case, its history and past versions"),
         (name = "feed", description = "Every event in commit order (auditors, admins)"),
+        (name = "audit", description = "The access log of personal data (auditors)"),
         (name = "org", description = "Organisation reference data"),
         (name = "community", description = "Community mobilisation: two-way need and resource \
             lists 双向需求清单, members reporting where they live 在职党员回小区报到, scores 量化积分"),

@@ -31,6 +31,7 @@ use crate::observe::observe;
 use crate::openapi::ApiDoc;
 use crate::{health, routes};
 use chrono::TimeDelta;
+use shaobao_services::access_log::AccessLog;
 use shaobao_services::accounts::{Accounts, SessionPolicy};
 
 /// What every handler can reach.
@@ -46,6 +47,8 @@ pub struct AppState {
     pub relay: Option<RelayStatus>,
     /// Staff accounts and console sessions.
     pub accounts: Accounts,
+    /// Unmasked reads of personal data (DESIGN §1).
+    pub access_log: AccessLog,
     pub console: ConsoleSettings,
     /// Tells open console pages when the read models changed.
     pub live: LiveFeed,
@@ -62,6 +65,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             relay: None,
             accounts: Accounts::new(store.clone(), org.clone()),
+            access_log: AccessLog::new(store.clone()),
             console: ConsoleSettings::default(),
             live: LiveFeed::new(store.clone(), cases.commits()),
             ready_max_lag: std::time::Duration::from_secs(60),

@@ -8,6 +8,7 @@ pub mod case;
 pub mod community;
 pub mod org;
 pub mod sla;
+pub mod text;
 pub mod visit;
 
 pub use actor::{Actor, Role};

@@ -223,6 +223,7 @@ impl CaseService {
             time: self.clock.now().to_rfc3339(),
             request_hash: hex::encode(Sha256::digest(body)),
             expected_version: request.expected_version,
+            keyed: request.idempotency_key.is_some(),
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct CommandMeta {
     /// `If-Match`: the stream version the client decided on; not stored.
     #[serde(skip)]
     pub expected_version: Option<i64>,
+    /// Whether `command_id` comes from the client's idempotency key (and so may be reused by
+    /// mistake on another stream) rather than made up for this request.
+    #[serde(skip)]
+    pub keyed: bool,
 }
 
 impl CommandMeta {
@@ -138,36 +142,41 @@ where
         meta: &CommandMeta,
     ) -> Result<CommandOutcome, CommandError<A::Error>> {
         let _queued = self.stream_lock(id).lock().await;
+        self.refuse_key_of_another_stream(id, meta).await?;
         for attempt in 0..self.max_attempts {
+            // The scope carries the command id, `If-Match` and (once the repository has loaded
+            // the stream) the hash to chain on, into the repository cqrs-es calls.
             let scope = CommandScope::new(&meta.command_id, meta.expected_version);
             let run = self
                 .cqrs
                 .execute_with_metadata(id, command.clone(), meta.to_metadata());
-            match COMMAND.scope(scope, run).await {
-                Ok(()) => return self.outcome(id, meta, false).await,
-                Err(AggregateError::AggregateConflict) => back_off(attempt).await,
-                Err(AggregateError::UserError(e)) => return Err(CommandError::Domain(e)),
-                Err(AggregateError::DatabaseConnectionError(e)) => {
-                    return Err(CommandError::Unavailable(e.to_string()))
-                }
-                Err(AggregateError::UnexpectedError(e)) => {
-                    if e.downcast_ref::<AlreadyRecorded>().is_some() {
-                        return self.outcome(id, meta, true).await;
-                    }
-                    if let Some(m) = e.downcast_ref::<VersionMismatch>() {
-                        return Err(CommandError::VersionMismatch {
-                            expected: m.expected,
-                            actual: m.actual,
-                        });
-                    }
-                    return Err(store_failure(e));
-                }
-                Err(other) => return Err(CommandError::Store(other.to_string())),
+            match Attempt::of(COMMAND.scope(scope, run).await) {
+                Attempt::Appended => return self.outcome(id, meta, false).await,
+                Attempt::Repeated => return self.outcome(id, meta, true).await,
+                Attempt::Raced => back_off(attempt).await,
+                Attempt::Failed(error) => return Err(error),
             }
         }
         Err(CommandError::Conflict {
             attempts: self.max_attempts,
         })
+    }
+
+    /// A client's key already spent on another stream is a reused key, whatever the request.
+    async fn refuse_key_of_another_stream(
+        &self,
+        id: &str,
+        meta: &CommandMeta,
+    ) -> Result<(), CommandError<A::Error>> {
+        if !meta.keyed {
+            return Ok(());
+        }
+        match self.store.stream_of_command(&meta.command_id).await? {
+            Some((kind, other)) if kind != A::TYPE || other != id => {
+                Err(CommandError::KeyReused(meta.command_id.clone()))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn stream_lock(&self, id: &str) -> &Mutex<()> {
@@ -197,6 +206,45 @@ where
             position: recorded.position,
             repeated,
         })
+    }
+}
+
+/// What one attempt at a command came to, read from what cqrs-es returned: the repository
+/// reports a repeat ([`AlreadyRecorded`]) and a failed `If-Match` ([`VersionMismatch`]) as
+/// "unexpected" errors of its own, which are told apart here.
+enum Attempt<E: std::error::Error> {
+    /// The events were appended.
+    Appended,
+    /// The stream already holds this command's events: answer with the first outcome.
+    Repeated,
+    /// Another writer appended first: decide again on fresh state.
+    Raced,
+    Failed(CommandError<E>),
+}
+
+impl<E: std::error::Error> Attempt<E> {
+    fn of(result: Result<(), AggregateError<E>>) -> Self {
+        match result {
+            Ok(()) => Attempt::Appended,
+            Err(AggregateError::AggregateConflict) => Attempt::Raced,
+            Err(AggregateError::UserError(e)) => Attempt::Failed(CommandError::Domain(e)),
+            Err(AggregateError::DatabaseConnectionError(e)) => {
+                Attempt::Failed(CommandError::Unavailable(e.to_string()))
+            }
+            Err(AggregateError::UnexpectedError(e)) => {
+                if e.downcast_ref::<AlreadyRecorded>().is_some() {
+                    return Attempt::Repeated;
+                }
+                if let Some(m) = e.downcast_ref::<VersionMismatch>() {
+                    return Attempt::Failed(CommandError::VersionMismatch {
+                        expected: m.expected,
+                        actual: m.actual,
+                    });
+                }
+                Attempt::Failed(store_failure(e))
+            }
+            Err(other) => Attempt::Failed(CommandError::Store(other.to_string())),
+        }
     }
 }
 

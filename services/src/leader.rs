@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::store::{Store, StoreError};
@@ -67,4 +68,23 @@ impl Lease {
                 .is_ok(),
         }
     }
+}
+
+/// Records that singleton job `job` completed a pass at `at` (for `/metrics` on every node).
+pub async fn record_run(store: &Store, job: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    let sql = "INSERT INTO job_runs (job, last_run_at) VALUES ($1, $2) \
+               ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at";
+    crate::with_pool!(store, pool => {
+        sqlx::query(sql).bind(job).bind(at).execute(pool).await.map(drop)?
+    });
+    Ok(())
+}
+
+/// When singleton job `job` last completed a pass, if ever.
+pub async fn last_run(store: &Store, job: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let sql = "SELECT last_run_at FROM job_runs WHERE job = $1";
+    let row: Option<(DateTime<Utc>,)> = crate::with_pool!(store, pool => {
+        sqlx::query_as(sql).bind(job).fetch_optional(pool).await?
+    });
+    Ok(row.map(|(at,)| at))
 }

@@ -1,6 +1,7 @@
 //! Shaobao's services: the event log on PostgreSQL or SQLite, the command path on top of it, and
 //! the case service the outside interfaces call.
 
+pub mod access_log;
 pub mod accounts;
 pub mod bench;
 pub mod cases;

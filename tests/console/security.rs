@@ -235,6 +235,25 @@ async fn a_clerk_cannot_read_another_departments_work() {
     let (urban, _) = console.signed_in(&URBAN_CLERK).await;
     let own = urban.fetch("GET", &format!("/cases/{theirs}"), None).await;
     assert_eq!(own.status, 200, "the handling department reads its case");
+    // …with the requester unmasked (it must call them), and the read is in the access log.
+    assert!(
+        own.body.contains("13812341234"),
+        "the handler sees the phone"
+    );
+    let log = console
+        .app
+        .get(
+            &format!("/api/v1/audit/access?case_id={theirs}"),
+            &console.app.tokens.auditor,
+        )
+        .await;
+    let routes: Vec<&str> = log.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|read| read["route"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(routes, ["console /cases/{id}"], "{log}");
 
     housing.goto(&format!("/cases/{theirs}")).await;
     let shot = housing.screenshot("c-forbidden").await;

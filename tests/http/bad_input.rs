@@ -175,6 +175,30 @@ pub async fn bad_input_is_refused_with_its_field_and_writes_nothing(app: TestApp
             Some("description"),
         ),
         post(
+            "NUL in the description",
+            cases,
+            complaint_with(|b| b["description"] = json!("施工\u{0}噪声")),
+            400,
+            "invalid",
+            Some("description"),
+        ),
+        post(
+            "escape sequence in the requester's name",
+            cases,
+            complaint_with(|b| b["requester"]["name"] = json!("王\u{1b}[31m小明")),
+            400,
+            "invalid",
+            Some("requester.name"),
+        ),
+        post(
+            "bell in a return note",
+            &case_path(&id, "return"),
+            json!({"reason": "other", "note": "不归我们\u{7}"}),
+            400,
+            "invalid",
+            Some("note"),
+        ),
+        post(
             "blank description",
             cases,
             complaint_with(|b| b["description"] = json!("  ")),
@@ -364,4 +388,14 @@ pub async fn bad_input_is_refused_with_its_field_and_writes_nothing(app: TestApp
     }
     println!("bad-input table: {} cases", table.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Line breaks (as browsers send them) and tabs are text, stored as written.
+    let lines = "第一行\r\n第二行\t完";
+    let mut body = complaint(STREET);
+    body["description"] = json!(lines);
+    let opened = app.post(cases, &t.hotline, &body).await;
+    assert_eq!(opened.status, 201, "{opened}");
+    let id = opened.body["case_id"].as_str().unwrap();
+    let read = app.get(&format!("{cases}/{id}"), &t.hotline).await;
+    assert_eq!(read.body["description"], lines);
 }

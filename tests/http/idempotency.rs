@@ -104,3 +104,37 @@ pub async fn if_match_guards_against_stale_writes(app: TestApp) {
         .await;
     assert_eq!(changed.status, 200);
 }
+
+/// An `Idempotency-Key` names one request on one case: spent on one case, it is refused on another
+/// (409, nothing appended) for the same caller; another caller's same key is theirs.
+pub async fn a_key_spent_on_one_case_is_refused_on_another(app: TestApp) {
+    let t = &app.tokens;
+    let first = open(&app, &t.hotline).await;
+    let second = open(&app, &t.hotline).await;
+    let dispatch = json!({"unit": {"department": DEPARTMENT}});
+    let key = [("Idempotency-Key", "morning-batch-1")];
+    let done = app
+        .post_with(&case_path(&first, "dispatch"), &t.hotline, &dispatch, &key)
+        .await;
+    assert_eq!(done.status, 200, "{done}");
+    let reused = app
+        .post_with(&case_path(&second, "dispatch"), &t.hotline, &dispatch, &key)
+        .await;
+    assert_eq!(reused.status, 409, "{reused}");
+    assert_eq!(reused.error().0, "idempotency_key_reused");
+    assert_eq!(event_types(&app, &second).await, ["CaseOpened"]);
+    // The first case still answers its repeat as before.
+    let repeat = app
+        .post_with(&case_path(&first, "dispatch"), &t.hotline, &dispatch, &key)
+        .await;
+    assert_eq!((repeat.status, &repeat.body), (200, &done.body));
+    let theirs = app
+        .post_with(
+            &case_path(&second, "dispatch"),
+            &t.dispatcher,
+            &dispatch,
+            &key,
+        )
+        .await;
+    assert_eq!(theirs.status, 200, "{theirs}");
+}

@@ -46,6 +46,7 @@ on_both_stores!(
     matrix::every_route_by_every_caller,
     idempotency::twenty_racing_identical_requests_append_once,
     idempotency::if_match_guards_against_stale_writes,
+    idempotency::a_key_spent_on_one_case_is_refused_on_another,
     bad_input::bad_input_is_refused_with_its_field_and_writes_nothing,
     reads::history_metadata_and_masking,
     reads::the_feed_pages_through_the_log_in_commit_order,

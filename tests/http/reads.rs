@@ -4,12 +4,14 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use shaobao_tests::app::{TestApp, DEPARTMENT, STREET};
+use shaobao_services::clock::Clock;
+use shaobao_tests::app::{department, TestApp, DEPARTMENT, STREET};
 
 use crate::support::{case_path, complaint, open, step};
 
 /// History items carry position, metadata (actor, command id, time, correlation id = the request
-/// id) and hash; departments see the requester masked, in the case and in its history.
+/// id) and hash; the handling department sees the requester, co-units see them masked, in the
+/// case and in its history; streets' and departments' unmasked reads are in the access log.
 pub async fn history_metadata_and_masking(app: TestApp) {
     let t = &app.tokens;
     let id = open(&app, &t.hotline).await;
@@ -51,15 +53,88 @@ pub async fn history_metadata_and_masking(app: TestApp) {
         |body: &Value| body["items"][0]["payload"]["CaseOpened"]["requester"]["phone"].clone();
     assert_eq!(phone(&history.body), "13812341234");
 
+    // The handling department must call the requester: it sees them, and its reads are logged.
     let as_department = app.get(&case_path(&id, "events"), &t.department).await;
-    assert_eq!(phone(&as_department.body), "138****1234");
+    assert_eq!(phone(&as_department.body), "13812341234");
     let case = app.get(&format!("/api/v1/cases/{id}"), &t.department).await;
     assert_eq!(
         case.body["requester"],
-        json!({"name": "王**", "phone": "138****1234"})
+        json!({"name": "王小明", "phone": "13812341234"})
     );
     let case = app.get(&format!("/api/v1/cases/{id}"), &t.dispatcher).await;
     assert_eq!(case.body["requester"]["phone"], "13812341234");
+    // The hotline's everyday reads are not logged.
+    app.get(&format!("/api/v1/cases/{id}"), &t.hotline).await;
+
+    // Handed back and re-dispatched with a co-unit: the former handler and the co-unit now see
+    // the requester masked, and nothing more is logged for them.
+    step(&app, &t.department, &id, "sign", json!({})).await;
+    let back = json!({"reason": "not_our_function", "note": "属住建职责"});
+    step(&app, &t.department, &id, "return", back).await;
+    step(
+        &app,
+        &t.hotline,
+        &id,
+        "return-decision",
+        json!({"decision": "approve"}),
+    )
+    .await;
+    let redispatch =
+        json!({"unit": {"department": "housing"}, "co_units": [{"department": DEPARTMENT}]});
+    step(&app, &t.hotline, &id, "dispatch", redispatch).await;
+    let masked = json!({"name": "王**", "phone": "138****1234"});
+    let case = app.get(&format!("/api/v1/cases/{id}"), &t.department).await;
+    assert_eq!(case.body["requester"], masked, "a co-unit");
+    let as_co_unit = app.get(&case_path(&id, "events"), &t.department).await;
+    assert_eq!(phone(&as_co_unit.body), "138****1234");
+    let housing = app.token(department("housing")).await;
+    let case = app.get(&format!("/api/v1/cases/{id}"), &housing).await;
+    assert_eq!(
+        case.body["requester"]["phone"], "13812341234",
+        "the new handler"
+    );
+
+    // The auditors' access log: the department's two reads, the dispatcher's, housing's; in order.
+    let log = app
+        .get(&format!("/api/v1/audit/access?case_id={id}"), &t.auditor)
+        .await;
+    assert_eq!(log.status, 200, "{log}");
+    let reads: Vec<(String, String)> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["scope"].as_str().unwrap().to_string(),
+                r["route"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        (DEPARTMENT, "GET /api/v1/cases/{id}/events"),
+        (DEPARTMENT, "GET /api/v1/cases/{id}"),
+        (STREET, "GET /api/v1/cases/{id}"),
+        ("housing", "GET /api/v1/cases/{id}"),
+    ]
+    .map(|(scope, route)| (scope.to_string(), route.to_string()));
+    assert_eq!(reads, expected);
+    let first = &log.body["items"][0];
+    assert_eq!(first["role"], "department");
+    assert_eq!(first["case_id"], id.as_str());
+    assert!(first["read_at"].as_str().unwrap().starts_with("2026-03-02"));
+    let paged = app.get("/api/v1/audit/access?limit=1", &t.auditor).await;
+    assert_eq!(paged.body["items"].as_array().unwrap().len(), 1);
+    let next = paged.body["next"].as_str().expect("next page").to_string();
+    let rest = app
+        .get(&format!("/api/v1/audit/access?after={next}"), &t.auditor)
+        .await;
+    assert_eq!(rest.body["items"].as_array().unwrap().len(), 3);
+    for token in [&t.hotline, &t.dispatcher, &t.department, &t.admin] {
+        let refused = app.get("/api/v1/audit/access", token).await;
+        assert_eq!(refused.status, 403, "{refused}");
+    }
+    let bad = app.get("/api/v1/audit/access?limit=0", &t.auditor).await;
+    assert_eq!(bad.error(), ("invalid_query", Some("limit")));
 
     let unauthenticated = app.get(&format!("/api/v1/cases/{id}"), "").await;
     assert_eq!(unauthenticated.status, 401);
@@ -285,6 +360,24 @@ pub async fn read_model_lag_and_open_cases_are_reported(app: TestApp) {
         (200, &json!("ready")),
         "{ready}"
     );
+    // The deadline service's last pass, at the server's (manual) clock, once it has made one.
+    let expected = format!(
+        "shaobao_deadline_service_last_run_timestamp_seconds {}",
+        app.clock.now().timestamp()
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let metrics = app.get("/metrics", "").await;
+        if metrics.text.lines().any(|l| l == expected) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{expected} not in\n{}",
+            metrics.text
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A store that cannot be reached answers 503 (retry later), never 500.

@@ -46,6 +46,7 @@ on_both_stores!(
     requests::id_lists_and_pages,
     requests::history_comes_as_notes_with_extensions,
     requests::contact_details_never_appear_in_reads,
+    requests::only_cases_opened_through_open311_are_listed,
     requests::a_retry_with_the_same_idempotency_key_opens_one_case,
     mistakes::bad_api_keys_are_403,
     mistakes::bad_posts_are_400_and_write_nothing,

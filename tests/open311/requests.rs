@@ -301,6 +301,36 @@ pub async fn contact_details_never_appear_in_reads(app: TestApp) {
     }
 }
 
+/// Only cases opened through Open311 are service requests: a hotline case is neither listed nor
+/// found by id (DESIGN §1 "Public interfaces … list only cases opened through them").
+pub async fn only_cases_opened_through_open311_are_listed(app: TestApp) {
+    let hotline_case = json!({
+        "channel": "hotline", "kind": "complaint", "category": "noise",
+        "description": "热线受理的噪声投诉", "location": {"street": "jingshan"},
+    });
+    let opened = app
+        .post("/api/v1/cases", &app.tokens.hotline, &hotline_case)
+        .await;
+    assert_eq!(opened.status, 201, "{opened}");
+    let by_phone = opened.body["case_id"].as_str().unwrap().to_string();
+    let reported = report(&app, &app.tokens.intake.clone(), &[]).await;
+    let listed = listing(&app, "json", "", &reported).await;
+    assert_eq!(ids(&listed), [reported.as_str()]);
+    let by_ids = get(
+        &app,
+        &format!("requests.json?service_request_id={by_phone},{reported}"),
+    )
+    .await;
+    assert_eq!(ids(&by_ids), [reported.as_str()]);
+    for path in [
+        format!("requests/{by_phone}.json"),
+        format!("tokens/{by_phone}.json"),
+    ] {
+        let answer = get(&app, &path).await;
+        assert_eq!(answer.status, 404, "{path}: {answer:?}");
+    }
+}
+
 pub async fn a_retry_with_the_same_idempotency_key_opens_one_case(app: TestApp) {
     let key = app.tokens.intake.clone();
     let form = [

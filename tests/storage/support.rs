@@ -17,6 +17,7 @@ pub fn meta(command_id: &str) -> CommandMeta {
         time: "2026-03-02T01:00:00Z".into(),
         request_hash: format!("req-{command_id}"),
         expected_version: None,
+        keyed: true,
     }
 }
 

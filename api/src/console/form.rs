@@ -6,6 +6,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Asia::Shanghai;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use shaobao_domain::text;
 
 /// The fields of a posted form, in order, repeats kept (`co_units`).
 #[derive(Debug, Clone, Default)]
@@ -13,6 +14,9 @@ pub struct FormFields(pub Vec<(String, String)>);
 
 /// The message of a field that was left out; pages show it in the person's language.
 pub const REQUIRED: &str = "required";
+
+/// The message of a field holding a control character (pasted from elsewhere, say).
+pub const CONTROL_CHARACTER: &str = "control_character";
 
 /// A field the person must correct, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +67,12 @@ impl FormFields {
             let value = raw.trim();
             if CONTROL.contains(&name.as_str()) || value.is_empty() {
                 continue;
+            }
+            if text::has_control_character(value) {
+                return Err(FieldError {
+                    field: name.clone(),
+                    message: CONTROL_CHARACTER.into(),
+                });
             }
             if let Some(department) = name.strip_prefix("departments.") {
                 push(

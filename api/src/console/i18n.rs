@@ -59,10 +59,11 @@ impl Lang {
 
     /// A field error's message: a left-out field in the person's words, others as the check said.
     pub fn field_message(self, message: &str) -> String {
-        if message == crate::console::form::REQUIRED {
-            self.t("error.required")
-        } else {
-            message.to_string()
+        use crate::console::form::{CONTROL_CHARACTER, REQUIRED};
+        match message {
+            REQUIRED => self.t("error.required"),
+            CONTROL_CHARACTER => self.t("error.control_character"),
+            other => other.to_string(),
         }
     }
 
@@ -243,6 +244,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("error.field", "请检查此项", "Please check this field"),
     ("error.required", "请填写此项", "Required"),
+    (
+        "error.control_character",
+        "含有不可见的控制字符，请重新输入（可以换行）",
+        "Contains an invisible control character; please retype it (line breaks are fine)",
+    ),
     ("queue.title", "工作队列", "Work queue"),
     ("queue.empty", "没有待办工单", "No open cases"),
     ("queue.live", "实时更新", "Live"),

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use shaobao_domain::case::{Channel, OpenCase, Requester};
 use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::Urgency;
+use shaobao_domain::text;
 
 use super::catalogue;
 use super::error::Open311Error;
@@ -45,6 +46,11 @@ impl Fields {
             let value = value.trim();
             if value.is_empty() {
                 continue;
+            }
+            if text::has_control_character(value) {
+                return Err(Open311Error::BadRequest(format!(
+                    "{name} holds a control character; only line breaks and tabs are allowed"
+                )));
             }
             let (map, key) = match name
                 .strip_prefix("attribute[")

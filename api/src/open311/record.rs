@@ -6,7 +6,7 @@
 //! `updated_datetime` the last event's time; `zipcode` and `media_url` are never known.
 
 use chrono::{DateTime, Utc};
-use shaobao_domain::case::{CaseState, Intake, Unit};
+use shaobao_domain::case::{CaseState, Channel, Intake, Unit};
 use shaobao_domain::org::Organisation;
 use shaobao_domain::{Case, CaseEvent};
 use shaobao_projections::record::CaseRecord;
@@ -32,7 +32,8 @@ pub struct RequestRecord {
 }
 
 impl RequestRecord {
-    /// The case `id` from its stream; `None` when there is no such case.
+    /// The case `id` from its stream; `None` when there is no such case or it did not come in
+    /// through Open311.
     pub async fn load(store: &Store, id: &str) -> Result<Option<RequestRecord>, Open311Error> {
         let history = store.history("case", id).await.map_err(ApiError::from)?;
         let mut record = CaseRecord::new(id);
@@ -47,14 +48,20 @@ impl RequestRecord {
         let case = record.case;
         Ok(
             match (case.state(), case.intake().cloned(), record.updated_at) {
-                (Some(state), Some(intake), Some(updated_at)) => Some(RequestRecord {
-                    id: id.to_string(),
-                    state,
-                    intake,
-                    case,
-                    updated_at,
-                    events,
-                }),
+                // Only what residents reported through Open311 is a service request here: the
+                // hotline's and the grid's cases are not the public's to browse.
+                (Some(state), Some(intake), Some(updated_at))
+                    if intake.channel == Channel::Open311 =>
+                {
+                    Some(RequestRecord {
+                        id: id.to_string(),
+                        state,
+                        intake,
+                        case,
+                        updated_at,
+                        events,
+                    })
+                }
                 _ => None,
             },
         )

@@ -75,6 +75,7 @@ async fn search(store: &Store, query: &RequestQuery) -> Result<Vec<String>, Open
             [one] => Some(one.clone()),
             _ => None,
         },
+        channel: Some("open311".into()),
         opened_from: Some(query.start),
         opened_before: Some(query.end + Duration::nanoseconds(1)),
         ..CaseFilter::default()

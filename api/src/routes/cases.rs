@@ -29,7 +29,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The case as it stands, with `ETag: "<version>"`; `If-None-Match` with that tag answers 304.
-/// Departments and volunteers see the requester's name and phone masked.
+/// The requester's name and phone are masked unless the caller is the hotline, an auditor, an
+/// admin, the case's street or its current handling unit (DESIGN §1); a street's or department's
+/// unmasked read is written to the access log (`GET /api/v1/audit/access`).
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     responses(
@@ -47,7 +49,7 @@ async fn get_case(
     if matches_etag(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, [(ETAG, etag)]).into_response());
     }
-    let view = view(&id, &case, &actor)?;
+    let view = view(&state, &id, &case, &actor, "GET /api/v1/cases/{id}").await?;
     Ok(([(ETAG, etag)], Json(view)).into_response())
 }
 
@@ -61,8 +63,9 @@ async fn case_events(
     Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Page<EventView>>, ApiError> {
-    readable_case(&state, &actor, &id).await?;
-    let mask = !access::sees_requester(&actor);
+    let case = readable_case(&state, &actor, &id).await?;
+    let route = "GET /api/v1/cases/{id}/events";
+    let mask = !access::shows_requester(&state, &id, &case.aggregate, &actor, route).await?;
     let events = state.cases.store().history("case", &id).await?;
     Ok(Json(Page {
         items: events
@@ -110,7 +113,10 @@ async fn case_state(
         .case_at(&id, Some(version))
         .await?
         .ok_or_else(|| ApiError::Internal(format!("case {id} has no version {version}")))?;
-    Ok(Json(view(&id, &then, &actor)?))
+    // Who sees the requester follows the case as it stands now (its current handling unit).
+    let route = "GET /api/v1/cases/{id}/state";
+    let shown = access::shows_requester(&state, &id, &current.aggregate, &actor, route).await?;
+    Ok(Json(case_view(&id, &then, shown)?))
 }
 
 /// The case as it stands, if it exists and the caller may read it.
@@ -127,8 +133,19 @@ async fn readable_case(
     Ok(case)
 }
 
-fn view(id: &str, case: &Replayed<Case>, actor: &Actor) -> Result<CaseView, ApiError> {
-    CaseView::new(id, case, !access::sees_requester(actor))
+async fn view(
+    state: &AppState,
+    id: &str,
+    case: &Replayed<Case>,
+    actor: &Actor,
+    route: &str,
+) -> Result<CaseView, ApiError> {
+    let shown = access::shows_requester(state, id, &case.aggregate, actor, route).await?;
+    case_view(id, case, shown)
+}
+
+fn case_view(id: &str, case: &Replayed<Case>, shown: bool) -> Result<CaseView, ApiError> {
+    CaseView::new(id, case, !shown)
         .ok_or_else(|| ApiError::Internal(format!("case {id} has events but was never opened")))
 }
 

@@ -1,6 +1,7 @@
 //! The `/api/v1` routes, one module per resource. A module exposes `routes()`, and is registered
 //! with one line in [`api`]; its `#[utoipa::path]` handlers land in the OpenAPI document.
 
+mod audit;
 mod cases;
 mod commands;
 mod community;
@@ -17,6 +18,7 @@ use crate::server::AppState;
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(intake::routes())
+        .merge(audit::routes())
         .merge(commands::routes())
         .merge(cases::routes())
         .merge(feed::routes())

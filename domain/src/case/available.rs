@@ -333,6 +333,9 @@ impl Case {
                     .department_code()
                     .and_then(|code| whistle.department(code))
                     .ok_or(CaseError::NotSummoned { no })?;
+                // A closed case is done with: departments no longer act on it (reopening it
+                // lets them again). The street may still close the whistle and rate them.
+                require_open_case(name, state)?;
                 if whistle.is_closed() {
                     return Err(CaseError::WhistleClosed { no });
                 }
@@ -462,7 +465,8 @@ impl Case {
     }
 }
 
-/// Tasks are published and claimed only while the case is open (not answered or closed).
+/// Tasks are published and claimed, and summoned departments report in, decline and act, only
+/// while the case is open (not answered or closed).
 fn require_open_case(action: &'static str, state: CaseState) -> Result<(), CaseError> {
     match state {
         CaseState::Answered | CaseState::Closed => Err(CaseError::WrongState { action, state }),

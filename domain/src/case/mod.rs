@@ -22,6 +22,7 @@ mod event;
 mod guard;
 mod handling;
 mod intake;
+mod privacy;
 mod returns;
 mod state;
 mod task;
@@ -42,6 +43,7 @@ pub use deadline::{DeadlineAlert, DeadlineRef, DeadlineStep, SupervisionLevel};
 pub use error::{CaseError, ErrorKind};
 pub use event::{CaseEvent, DeadlineDue, SummonedDepartment};
 pub use guard::MAX_DESCRIPTION_CHARS;
+pub use privacy::RequesterAccess;
 pub use state::{
     Callbacks, Case, CaseState, Clock, Closure, Deadlines, Extension, Intake, Parking,
     PendingReturn, Resolution,

@@ -371,8 +371,9 @@ fn table() -> Vec<Row> {
                 ("street", "close:1 tasks confirm:3 callback close reopen"),
             ]),
         ),
-        // Whistles and task completion do not look at the case's state: a whistle still open on
-        // a closed case can be reported in to and closed, a claimed task completed.
+        // A closed case is done with for summoned departments (no report-in, decline or action
+        // until it is reopened); the street may still close its whistle and rate them, and a
+        // claimed task may still be completed and confirmed, so no one loses points for work done.
         row(
             "closed",
             closed(),
@@ -380,7 +381,6 @@ fn table() -> Vec<Row> {
             &[
                 ("hotline", "reopen exclusion"),
                 ("street", "close:1 confirm:3 reopen"),
-                ("summoned", "report-in:1 decline:1"),
                 ("volunteer", "complete:2"),
             ],
         ),
@@ -391,7 +391,6 @@ fn table() -> Vec<Row> {
             &[
                 ("hotline", "exclusion"),
                 ("street", "close:1 confirm:3"),
-                ("summoned", "report-in:1 decline:1"),
                 ("volunteer", "complete:2"),
             ],
         ),
@@ -402,7 +401,6 @@ fn table() -> Vec<Row> {
             &[
                 ("hotline", "exclusion"),
                 ("street", "close:1 confirm:3"),
-                ("summoned", "report-in:1 decline:1"),
                 ("volunteer", "complete:2"),
             ],
         ),

@@ -9,6 +9,7 @@ mod deadlines;
 mod handling;
 mod intake;
 mod lifecycle;
+mod privacy;
 mod returns;
 mod serialization;
 mod tasks;

@@ -168,6 +168,85 @@ fn a_closed_case_cannot_be_whistled() {
         });
 }
 
+/// The street whistled 城管 and 住建, 城管 reported in, the street resolved the case itself, the
+/// resident was satisfied and the case closed at T0 + 3 d with whistle 1 still open.
+fn closed_with_an_open_whistle() -> Vec<CaseEvent> {
+    and(
+        whistled(),
+        [
+            reported_in("urban_management", 5 * H),
+            resolution_submitted(2 * D),
+            CaseEvent::ResolutionAccepted {
+                note: None,
+                at: t(2 * D + H),
+                callback_by: t(3 * D + H),
+            },
+            callback_recorded(1, Some(Satisfaction::Satisfied), 2 * D + 2 * H),
+            closed_at(3 * D, 2),
+        ],
+    )
+}
+
+#[test]
+fn departments_no_longer_act_on_a_whistle_of_a_closed_case() {
+    let closed = CaseError::WrongState {
+        action: "report-in",
+        state: CaseState::Closed,
+    };
+    given(closed_with_an_open_whistle())
+        .when(cmd(housing(), t(4 * D), report_in()))
+        .then_expect_error(closed);
+    given(closed_with_an_open_whistle())
+        .when(cmd(housing(), t(4 * D), decline("太晚了")))
+        .then_expect_error(CaseError::WrongState {
+            action: "decline",
+            state: CaseState::Closed,
+        });
+    given(closed_with_an_open_whistle())
+        .when(cmd(urban(), t(4 * D), act("补充整改")))
+        .then_expect_error(CaseError::WrongState {
+            action: "action",
+            state: CaseState::Closed,
+        });
+}
+
+#[test]
+fn the_street_still_rates_the_departments_of_a_closed_case() {
+    given(closed_with_an_open_whistle())
+        .when(cmd(
+            jingshan(),
+            t(4 * D),
+            close(&[("urban_management", Rating::Good)]),
+        ))
+        .then_expect_events(vec![CaseEvent::WhistleClosed {
+            no: 1,
+            ratings: ratings_map(&[("urban_management", Rating::Good)]),
+            note: None,
+            at: t(4 * D),
+        }]);
+}
+
+#[test]
+fn a_reopened_case_lets_summoned_departments_act_again() {
+    let reopened = and(
+        closed_with_an_open_whistle(),
+        [CaseEvent::CaseReopened {
+            reason: "又坏了".into(),
+            at: t(4 * D),
+            resolve_by: t(10 * D),
+            reopen_count: 1,
+        }],
+    );
+    let events = given(reopened)
+        .when(cmd(housing(), t(4 * D + H), report_in()))
+        .inspect_result()
+        .expect("report-in after reopen");
+    assert!(matches!(
+        events.as_slice(),
+        [CaseEvent::DepartmentReportedIn { department, .. }] if department == "housing"
+    ));
+}
+
 #[test]
 fn a_received_case_cannot_be_whistled() {
     given(vec![opened()])

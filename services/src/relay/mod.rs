@@ -174,6 +174,7 @@ impl Relay {
                     failures = 0;
                     tokio::time::sleep(self.config.poll_interval).await;
                 }
+                Ok(Step::Connecting) => tokio::time::sleep(self.config.poll_interval).await,
                 Err(err) => {
                     failures += 1;
                     tracing::warn!(%err, failures, "relay: publishing failed; retrying");

@@ -20,6 +20,8 @@ pub(super) enum Step {
     Published,
     /// Nothing new in the log; everything sent is acknowledged.
     Idle,
+    /// Not yet connected to NATS since the start.
+    Connecting,
 }
 
 /// How often a busy relay saves its checkpoint.
@@ -56,8 +58,12 @@ impl<'a> Session<'a> {
 
     pub async fn step(&mut self) -> Result<Step, RelayError> {
         let relay = self.relay;
-        if relay.client.connection_state() != State::Connected {
-            return Err(RelayError::Disconnected);
+        match relay.client.connection_state() {
+            State::Connected => {}
+            // The first connection is still being made (the client retries on its own): not a
+            // failure worth a warning, only a wait.
+            State::Pending => return Ok(Step::Connecting),
+            State::Disconnected => return Err(RelayError::Disconnected),
         }
         let stream = match &mut self.stream {
             Some(stream) => stream,

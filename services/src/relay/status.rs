@@ -31,6 +31,8 @@ pub struct RelayReport {
     pub published_up_to: LogPosition,
     /// The latest failure, cleared by the next successful publish.
     pub last_error: Option<String>,
+    /// Failures since this process started (each logged as a warning).
+    pub failures: u64,
 }
 
 #[derive(Debug, Default)]
@@ -40,6 +42,7 @@ struct Progress {
     last_publish_at: Option<DateTime<Utc>>,
     published_up_to: LogPosition,
     last_error: Option<String>,
+    failures: u64,
 }
 
 impl RelayStatus {
@@ -59,6 +62,7 @@ impl RelayStatus {
             last_publish_at: progress.last_publish_at,
             published_up_to: progress.published_up_to,
             last_error: progress.last_error.clone(),
+            failures: progress.failures,
         }
     }
 
@@ -85,7 +89,9 @@ impl RelayStatus {
     }
 
     pub(crate) fn failed(&self, error: &dyn std::fmt::Display) {
-        self.lock().last_error = Some(error.to_string());
+        let mut progress = self.lock();
+        progress.last_error = Some(error.to_string());
+        progress.failures += 1;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Progress> {

@@ -17,6 +17,20 @@ pub struct RecordedCommand {
 }
 
 impl Store {
+    /// The stream (aggregate type and id) on which `command_id` was recorded, if anywhere: an
+    /// idempotency key names one request on one stream (indexed by migration 0032).
+    pub async fn stream_of_command(
+        &self,
+        command_id: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let sql = self.sql(
+            "SELECT aggregate_type, aggregate_id FROM events WHERE {meta:command_id} = $1 LIMIT 1",
+        );
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(command_id).fetch_optional(pool).await?
+        }))
+    }
+
     /// The last event written by `command_id` on this stream, if that command was recorded.
     pub async fn recorded_command(
         &self,

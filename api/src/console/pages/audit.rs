@@ -6,10 +6,11 @@ use axum::extract::{Path, Query, State};
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::Value;
-use shaobao_domain::{Case, Role};
+use shaobao_domain::Case;
 use shaobao_services::history::{fold_each, Replayed};
 use shaobao_services::store::chain::verify_stream;
 
+use crate::access;
 use crate::console::error::ConsoleError;
 use crate::console::layout;
 use crate::console::pages::queue::short_id;
@@ -20,11 +21,6 @@ use crate::view::CaseView;
 #[derive(Debug, Default, Deserialize)]
 pub struct VersionQuery {
     version: Option<i64>,
-}
-
-/// Auditors, operators and the hotline read every case's history unmasked.
-pub fn may_audit(role: &Role) -> bool {
-    matches!(role, Role::Auditor | Role::Admin | Role::Hotline)
 }
 
 /// One event as the auditor sees it.
@@ -38,7 +34,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Markup, ConsoleError> {
-    if !may_audit(&person.user.role) {
+    if !access::may_audit_histories(&person.actor()) {
         return Err(ConsoleError::Forbidden("case histories".into()));
     }
     let lang = person.lang;

@@ -12,10 +12,10 @@ use chrono::Duration;
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 use shaobao_domain::org::Organisation;
-use shaobao_domain::Role;
 use shaobao_projections::models::queue;
 use shaobao_projections::models::search;
 
+use crate::access;
 use crate::console::error::ConsoleError;
 use crate::console::layout;
 use crate::console::names;
@@ -58,22 +58,12 @@ pub struct MapPoint {
     pub state: String,
 }
 
-/// Which street's cases a person sees on the map: every street for those who read every case, a
-/// dispatcher its own; `None` for the others.
-fn scope(role: &Role) -> Option<Option<String>> {
-    match role {
-        Role::Hotline | Role::Auditor | Role::Admin => Some(None),
-        Role::Dispatcher { street } => Some(Some(street.clone())),
-        _ => None,
-    }
-}
-
 pub async fn page(
     State(state): State<AppState>,
     person: Person,
     Query(query): Query<MapQuery>,
 ) -> Result<Markup, ConsoleError> {
-    scope(&person.user.role).ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
+    access::map_scope(&person.actor()).ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
     let lang = person.lang;
     let chosen = query.category.clone().unwrap_or_default();
     let data_url = format!(
@@ -111,8 +101,8 @@ pub async fn data(
     person: Person,
     Query(query): Query<MapQuery>,
 ) -> Result<Json<MapData>, ConsoleError> {
-    let street =
-        scope(&person.user.role).ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
+    let street = access::map_scope(&person.actor())
+        .ok_or_else(|| ConsoleError::Forbidden("the map".into()))?;
     let category = query.category.as_deref().filter(|c| !c.is_empty());
     Ok(Json(map_data(&state, street.as_deref(), category).await?))
 }

@@ -26,7 +26,6 @@ use crate::access;
 use crate::console::error::ConsoleError;
 use crate::console::form::FormFields;
 use crate::console::layout;
-use crate::console::pages::audit::may_audit;
 use crate::console::pages::queue::short_id;
 use crate::console::session::Person;
 use crate::server::AppState;
@@ -227,7 +226,8 @@ async fn render(
         lang,
         org,
         case,
-        show_requester: access::sees_requester(&actor),
+        show_requester: access::shows_requester(state, id, case, &actor, "console /cases/{id}")
+            .await?,
         now,
     };
     let cx = FormContext {
@@ -242,7 +242,7 @@ async fn render(
     let title = format!("{} {}", lang.t("case.title"), short_id(id));
     let body = html! {
         div.case-page data-case-id=(id) data-version=(replayed.version) {
-            @if may_audit(&person.user.role) {
+            @if access::may_audit_histories(&person.actor()) {
                 p.audit-link { a href={ "/audit/cases/" (id) } data-action="audit" { (lang.t("audit.title")) } }
             }
             @if failure.is_some_and(|f| f.stale) { p.stale-warning role="alert" { (lang.t("error.stale")) } }
