@@ -9,7 +9,7 @@ use shaobao_tests::app::DEPARTMENT;
 use shaobao_tests::browser::{Browser, WAIT};
 use shaobao_tests::databases::Backend;
 
-use crate::support::{Console, DISPATCHER, URBAN_CLERK, VOLUNTEER};
+use crate::support::{hidden_value, Console, DISPATCHER, HOUSING_CLERK, URBAN_CLERK, VOLUNTEER};
 
 const COMMUNITY: &str = "jingshan-jixiang";
 
@@ -191,4 +191,49 @@ async fn a_member_registers_on_the_board_and_claims_in_their_community() {
     );
     member.screenshot("board-member-english").await;
     member.close().await;
+}
+
+/// A need someone else claimed offers no claim button; a claim posted anyway (an old page) is
+/// refused with the domain's reason, and a post without the session's CSRF token is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_on_a_taken_need_is_refused_with_the_reason() {
+    let Some(console) = Console::start().await else {
+        return;
+    };
+    let app = &console.app;
+    let needs = format!("/api/v1/communities/{COMMUNITY}/needs");
+    let body = serde_json::json!({"title": "调解邻里漏水纠纷", "kind": "mediation", "points": 6});
+    let published = app.post(&needs, &app.tokens.dispatcher, &body).await;
+    assert_eq!(published.status, 201, "{published}");
+    let claimed = app
+        .post(
+            &format!("{needs}/1/claim"),
+            &app.tokens.department,
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(claimed.status, 200, "{claimed}");
+
+    let (housing, _) = console.signed_in(&HOUSING_CLERK).await;
+    housing.goto(&format!("/board?community={COMMUNITY}")).await;
+    housing.wait_for(&need_row(1, "claimed"), WAIT).await;
+    assert!(offered(&housing, 1).await.is_empty());
+
+    let page = housing.fetch("GET", "/board", None).await;
+    let csrf = hidden_value(&page.body, "csrf_token").expect("the board's CSRF token");
+    let claim = format!("/communities/{COMMUNITY}/needs/1/claim");
+    let refused = housing
+        .fetch("POST", &claim, Some(&[("csrf_token", csrf.as_str())]))
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.contains("need 1 has already been claimed"),
+        "{}",
+        refused.body
+    );
+    let forged = housing
+        .fetch("POST", &claim, Some(&[("csrf_token", "forged")]))
+        .await;
+    assert_eq!(forged.status, 403);
+    housing.close().await;
 }
