@@ -120,6 +120,11 @@ async fn claim_to_confirm(backend: Backend) {
         row.attr("data-status").await.unwrap().as_deref(),
         Some("no_shared_resources")
     );
+    // The units without a point this year are counted, not listed.
+    let idle = dispatcher
+        .wait_for("[data-scores=\"unit\"] [data-idle]", WAIT)
+        .await;
+    assert_eq!(idle.attr("data-idle").await.unwrap().as_deref(), Some("15"));
     dispatcher
         .client
         .execute(

@@ -193,7 +193,7 @@ pub fn register(cx: &BoardContext) -> Markup {
         (community_choice(cx, &places))
         label { span { (lang.t("field.name")) } input type="text" name="name" required value=(cx.display_name); }
         label { span { (lang.t("field.home_unit")) } select name="home_unit" {
-            option value="" { (lang.t("field.none")) }
+            option value="" { (lang.t("field.no_home_unit")) }
             @for d in &cx.org.departments { option value=(d.code) { (d.name) } }
         } }
         button.primary type="submit" { (lang.t("action.register")) }

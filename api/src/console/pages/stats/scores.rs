@@ -53,6 +53,13 @@ pub async fn section(
 
 fn table(lang: Lang, unit: ScoreUnit, month: &Scores, year: &Scores) -> Markup {
     let of_year: HashMap<&str, &ScoreRow> = year.items.iter().map(|r| (r.id.as_str(), r)).collect();
+    // Units and members without a point this year would fill the table with ties at zero: they
+    // are counted below it instead.
+    let earned = |row: &&ScoreRow| {
+        row.points > 0 || of_year.get(row.id.as_str()).is_some_and(|y| y.points > 0)
+    };
+    let shown: Vec<&ScoreRow> = month.items.iter().filter(earned).collect();
+    let idle = month.items.len() - shown.len();
     let (title, who) = match unit {
         ScoreUnit::Unit => ("stats.unit_scores", "col.unit"),
         ScoreUnit::Member => ("stats.member_scores", "col.member"),
@@ -68,13 +75,13 @@ fn table(lang: Lang, unit: ScoreUnit, month: &Scores, year: &Scores) -> Markup {
                     " " span.unit-status.status-commended { (lang.t("unit_status.commended")) " " (summary.commended) }
                 }
             }
-            @if month.items.is_empty() { p.empty { (lang.t("stats.no_scores")) } } @else {
+            @if shown.is_empty() { p.empty { (lang.t("stats.no_scores")) } } @else {
             table {
                 thead { tr {
                     th { "#" } th { (lang.t(who)) } th.figure { (lang.t("stats.points_month")) }
                     th.figure { (lang.t("stats.points_year")) } th { (lang.t("stats.unit_status")) }
                 } }
-                tbody { @for row in &month.items {
+                tbody { @for row in &shown {
                     @let judged = of_year.get(row.id.as_str());
                     @let status = judged.and_then(|y| y.status).map(|s| serialized_name(&s));
                     @let tier = judged.and_then(|y| y.tier).map(|t| serialized_name(&t));
@@ -92,6 +99,7 @@ fn table(lang: Lang, unit: ScoreUnit, month: &Scores, year: &Scores) -> Markup {
                 } }
             }
             }
+            @if idle > 0 { p.hint data-idle=(idle) { (lang.t("stats.idle").replace("{n}", &idle.to_string())) } }
         }
     }
 }
