@@ -242,3 +242,48 @@ async fn a_claim_on_a_taken_need_is_refused_with_the_reason() {
     assert_eq!(forged.status, 403);
     housing.close().await;
 }
+
+/// 资源清单: a unit offers a resource to the community on the board and matches it to the
+/// community's open need, which the need's row then shows claimed by the unit; the resource
+/// shows one of its two places taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_offers_a_resource_and_matches_it_to_a_need() {
+    let Some(console) = Console::start().await else {
+        return;
+    };
+    let app = &console.app;
+    let needs = format!("/api/v1/communities/{COMMUNITY}/needs");
+    let body = serde_json::json!({"title": "宣讲垃圾分类新规", "kind": "policy_talk", "points": 4});
+    let published = app.post(&needs, &app.tokens.dispatcher, &body).await;
+    assert_eq!(published.status, 201, "{published}");
+
+    let (clerk, _) = console.signed_in(&URBAN_CLERK).await;
+    clerk.goto(&format!("/board?community={COMMUNITY}")).await;
+    clerk
+        .submit_form(
+            "resources",
+            &[
+                ("community", COMMUNITY),
+                ("title", "法律咨询进社区"),
+                ("capacity", "2"),
+            ],
+        )
+        .await;
+    let resource = format!("tr[data-resource-no=\"1\"][data-community=\"{COMMUNITY}\"]");
+    clerk.wait_for(&resource, WAIT).await;
+    let matching = format!(
+        "form[data-action=\"match\"][data-community=\"{COMMUNITY}\"][data-resource-no=\"1\"]"
+    );
+    clerk.submit_form_at(&matching, &[("need_no", "1")]).await;
+    clerk.wait_for(&need_row(1, "claimed"), WAIT).await;
+    let row = clerk.text_of(&resource).await.unwrap_or_default();
+    assert!(row.contains("1 / 2"), "{row}");
+    // No open need is left to match it to.
+    assert!(clerk
+        .try_wait_for(&matching, std::time::Duration::from_millis(300))
+        .await
+        .is_none());
+    assert_eq!(offered(&clerk, 1).await, ["deliver"]);
+    clerk.screenshot("board-unit-matched").await;
+    clerk.close().await;
+}

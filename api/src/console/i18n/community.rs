@@ -8,6 +8,7 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("board.no_needs", "暂无社区需求", "No community needs"),
     ("board.no_resources", "暂无单位资源", "No resources offered"),
     ("board.all_communities", "全部社区", "All communities"),
+    ("board.any_time", "随时", "Any time"),
     ("board.delivered_as", "完成情况", "Delivered"),
     (
         "board.unregistered",

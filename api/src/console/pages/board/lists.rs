@@ -95,7 +95,7 @@ pub fn render(cx: &BoardContext, lists: &Lists) -> Markup {
                 div.table-scroll { table.cases.needs {
                     thead { tr {
                         th { (lang.t("col.need")) } th { (lang.t("col.community")) } th { (lang.t("col.kind")) }
-                        th { (lang.t("col.points")) } th { (lang.t("col.status")) } th { (lang.t("col.claimant")) }
+                        th.figure { (lang.t("col.points")) } th { (lang.t("col.status")) } th { (lang.t("col.claimant")) }
                         th { (lang.t("col.deadline_at")) } th { (lang.t("col.actions")) }
                     } }
                     tbody { @for need in &lists.needs { (need_row(cx, need)) } }
@@ -108,7 +108,7 @@ pub fn render(cx: &BoardContext, lists: &Lists) -> Markup {
                 div.table-scroll { table.cases.resources {
                     thead { tr {
                         th { (lang.t("col.resource")) } th { (lang.t("col.community")) } th { (lang.t("col.unit")) }
-                        th { (lang.t("col.capacity")) } th { (lang.t("col.available")) } th { (lang.t("col.actions")) }
+                        th.figure { (lang.t("col.capacity")) } th { (lang.t("col.available")) } th { (lang.t("col.actions")) }
                     } }
                     tbody { @for resource in &lists.resources { (resource_row(cx, resource, &lists.needs)) } }
                 } }
@@ -174,11 +174,13 @@ fn resource_row(cx: &BoardContext, resource: &ResourceItem, needs: &[NeedItem]) 
             td { (names::community(cx.org, &resource.street, &resource.community)) }
             td { (names::department(cx.org, &resource.unit)) }
             td.figure { (resource.matched) " / " (resource.capacity) }
-            td {
-                @if let Some(from) = resource.available_from { (local_time(from)) }
-                " – "
-                @if let Some(until) = resource.available_until { (local_time(until)) }
-            }
+            td { @match (resource.available_from, resource.available_until) {
+                (None, None) => (cx.lang.t("board.any_time")),
+                (from, until) => {
+                    @if let Some(from) = from { (local_time(from)) } " – "
+                    @if let Some(until) = until { (local_time(until)) }
+                }
+            } }
             td.actions { @if !matchable.is_empty() { (forms::match_resource(cx, resource, &matchable)) } }
         }
     }
