@@ -1,10 +1,12 @@
 //! `/stats`: the month's closed-loop statistics 闭环统计 per street, department or category
 //! (DESIGN §4), sortable, each number a link to the cases behind it; the rankings 亮榜 with the
 //! change from last month and the red and black lists; trends of the three rates and the composite
-//! over twelve months. `/stats.csv` downloads the same table (UTF-8 with BOM, for Excel).
+//! over twelve months; the units' and members' points 量化积分 for the month with each unit's
+//! standing against the organisation's thresholds. `/stats.csv` downloads the same table (UTF-8 with BOM, for Excel).
 
 mod columns;
 mod rankings;
+mod scores;
 mod trend;
 
 use axum::extract::{Query, State};
@@ -121,6 +123,7 @@ pub async fn page(
         });
     }
     let ranking = rankings::section(&state, lang, q.month).await?;
+    let scores = scores::section(&state, lang, q.month).await?;
     let trend = trend::section(
         &state,
         lang,
@@ -170,6 +173,7 @@ pub async fn page(
         @if table.is_empty() { p.empty { (lang.t("stats.empty")) } }
         (trend)
         (ranking)
+        (scores)
     };
     Ok(layout::page(
         &person,
