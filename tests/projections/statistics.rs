@@ -1,7 +1,10 @@
 //! Statistics against the hand-computed figures of the scripted month in `shaobao_tests::month`
 //! (its cases and the expected figures are tabled there).
 
-use shaobao_projections::models::statistics::{rankings, statistics, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{
+    district_total, district_trend, rankings, statistics, street_headlines, GroupBy, StatsRow,
+    Weights,
+};
 use shaobao_services::clock::Clock;
 use shaobao_tests::databases::TestStore;
 use shaobao_tests::month::scripted_month;
@@ -142,5 +145,50 @@ pub async fn a_scripted_month_gives_the_hand_computed_figures(t: TestStore) {
             .await
             .is_err()
     );
+
+    // The trend's one aggregate query counts the district as its month's full figures do.
+    let trend = district_trend(w.store(), "2026-01", "2026-04", now, &weights)
+        .await
+        .unwrap();
+    let total = district_total(w.store(), "2026-03", now, &weights)
+        .await
+        .unwrap();
+    assert_eq!(
+        trend.len(),
+        1,
+        "months without cases are left out: {trend:#?}"
+    );
+    let march = &trend[0];
+    assert_eq!(march.month, "2026-03");
+    assert_eq!(
+        (march.cases, march.dispatched, march.callbacks_reached),
+        (total.cases, total.dispatched, total.callbacks_reached)
+    );
+    assert_eq!((march.cases, march.resolved), (6, total.resolved));
+    for (trend_rate, full_rate) in [
+        (march.response_rate, total.response_rate),
+        (march.resolution_rate, total.resolution_rate),
+        (march.satisfaction_rate, total.satisfaction_rate),
+        (march.composite_score, total.composite_score),
+    ] {
+        assert!(
+            full_rate.is_some() && trend_rate == full_rate,
+            "{march:#?} vs {total:#?}"
+        );
+    }
+    let by_street = street_headlines(w.store(), "2026-03", now, &weights)
+        .await
+        .unwrap();
+    let headline = |r: &StatsRow| {
+        let figures = (r.cases, r.dispatched, r.callbacks_reached);
+        (
+            r.street.clone(),
+            figures,
+            r.response_rate,
+            r.composite_score,
+        )
+    };
+    let full: Vec<_> = streets.iter().map(headline).collect();
+    assert_eq!(by_street.iter().map(headline).collect::<Vec<_>>(), full);
     projections.shutdown().await;
 }

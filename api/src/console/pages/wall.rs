@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use shaobao_projections::models::queue::{self, DistrictCounts};
 use shaobao_projections::models::search::{self, CountColumn};
-use shaobao_projections::models::statistics::{self, GroupBy, Weights};
+use shaobao_projections::models::statistics::{self, Weights};
 
 use super::map::{map_data, MapData};
 use crate::access;
@@ -148,18 +148,17 @@ pub async fn data(
         search::opened_since_by(&state.store, CountColumn::Category, now - Duration::days(7))
             .await?;
     let open = queue::district_counts(&state.store, now).await?;
-    let total = statistics::district_total(&state.store, &month, now, &Weights::default())
+    // Only the three rates and the composite: summed by the database, no row per case.
+    let weights = Weights::default();
+    let total = statistics::district_trend(&state.store, &month, &month, now, &weights)
+        .await
+        .map_err(unavailable)?
+        .pop()
+        .unwrap_or_default();
+    let streets = statistics::street_headlines(&state.store, &month, now, &weights)
         .await
         .map_err(unavailable)?;
-    let ranking = statistics::rankings(
-        &state.store,
-        GroupBy::Street,
-        &month,
-        now,
-        &Weights::default(),
-    )
-    .await
-    .map_err(unavailable)?;
+    let ranking = statistics::rank(streets);
     let percent = |v: Option<f64>| v.map(|v| (v * 1000.0).round() / 10.0);
     let label = |group: &str, v: &str| lang.t(&format!("{group}.{v}"));
     Ok(Json(WallData {
@@ -212,12 +211,13 @@ pub async fn data(
     }))
 }
 
-/// The whole district's open cases as dots: the wall opens no case, so it carries no case ids.
+/// The district's streets and where the last 30 days' cases came from: a wall screen seen across
+/// a room shows where the heat is; a dot per open case (a hundred thousand in a busy district)
+/// would only weigh down the screen, and the wall opens no case.
 async fn wall_map(state: &AppState) -> Result<MapData, ConsoleError> {
     let mut map = map_data(state, None, None).await?;
-    for point in &mut map.points {
-        point.case_id.clear();
-    }
+    map.points.clear();
+    map.categories.clear();
     Ok(map)
 }
 

@@ -183,24 +183,7 @@ impl Group {
 
     fn finish(mut self, weights: &Weights, by_department: bool) -> StatsRow {
         let row = &mut self.row;
-        let reached = row.callbacks_reached as f64;
-        row.response_rate = self.response.rate();
-        row.resolution_rate = (reached > 0.0).then(|| row.resolved as f64 / reached);
-        row.satisfaction_rate = (reached > 0.0).then(|| {
-            (row.satisfied as f64 + weights.basically_satisfied * row.basically_satisfied as f64)
-                / reached
-        });
-        row.composite_score = match (
-            row.response_rate,
-            row.resolution_rate,
-            row.satisfaction_rate,
-        ) {
-            (Some(r), Some(s), Some(sat)) => Some(
-                100.0
-                    * (weights.response * r + weights.resolution * s + weights.satisfaction * sat),
-            ),
-            _ => None,
-        };
+        fill_headline(row, self.response.rate(), weights);
         row.on_time_sign_rate = self.sign.rate();
         row.on_time_resolution_rate = self.resolution_on_time.rate();
         row.return_rate = self.returns.rate();
@@ -218,6 +201,28 @@ impl Group {
     }
 }
 
+/// The three rates 三率 and the composite, from the response rate and the callback counts already
+/// in `row` (DESIGN §4).
+pub(super) fn fill_headline(row: &mut StatsRow, response_rate: Option<f64>, weights: &Weights) {
+    let reached = row.callbacks_reached as f64;
+    row.response_rate = response_rate;
+    row.resolution_rate = (reached > 0.0).then(|| row.resolved as f64 / reached);
+    row.satisfaction_rate = (reached > 0.0).then(|| {
+        (row.satisfied as f64 + weights.basically_satisfied * row.basically_satisfied as f64)
+            / reached
+    });
+    row.composite_score = match (
+        row.response_rate,
+        row.resolution_rate,
+        row.satisfaction_rate,
+    ) {
+        (Some(r), Some(s), Some(sat)) => Some(
+            100.0 * (weights.response * r + weights.resolution * s + weights.satisfaction * sat),
+        ),
+        _ => None,
+    };
+}
+
 /// Median and 90th percentile by nearest rank: the smallest value with at least that share of
 /// the values at or below it.
 fn percentiles(values: &mut [i64]) -> (Option<i64>, Option<i64>) {
@@ -229,7 +234,7 @@ fn percentiles(values: &mut [i64]) -> (Option<i64>, Option<i64>) {
     (rank(0.5), rank(0.9))
 }
 
-fn check_month(month: &str) -> Result<(), StatsError> {
+pub(super) fn check_month(month: &str) -> Result<(), StatsError> {
     let ok = month.len() == 7
         && month.as_bytes()[4] == b'-'
         && chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_ok();
@@ -403,7 +408,12 @@ pub async fn rankings(
     now: DateTime<Utc>,
     weights: &Weights,
 ) -> Result<Vec<RankingRow>, StatsError> {
-    let mut rows = statistics(store, unit, month, now, weights).await?;
+    Ok(rank(statistics(store, unit, month, now, weights).await?))
+}
+
+/// Rows ranked by composite score, best first; ties share a rank, rows without a score come
+/// last, unranked.
+pub fn rank(mut rows: Vec<StatsRow>) -> Vec<RankingRow> {
     rows.sort_by(|a, b| {
         let score = |r: &StatsRow| r.composite_score.unwrap_or(f64::NEG_INFINITY);
         score(b).total_cmp(&score(a))
@@ -416,5 +426,5 @@ pub async fn rankings(
         });
         ranked.push(RankingRow { rank, stats });
     }
-    Ok(ranked)
+    ranked
 }

@@ -6,10 +6,12 @@
 //! figures only ever gain cases opened in it; its rates move as those cases progress.
 
 mod compute;
+mod trend;
 
 pub use compute::{
-    district_total, rankings, statistics, GroupBy, RankingRow, StatsError, StatsRow, Weights,
+    district_total, rank, rankings, statistics, GroupBy, RankingRow, StatsError, StatsRow, Weights,
 };
+pub use trend::{district_trend, street_headlines};
 
 use shaobao_domain::case::{Rating, Satisfaction, Unit};
 use shaobao_domain::org::Organisation;

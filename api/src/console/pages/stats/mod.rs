@@ -5,6 +5,7 @@
 //! standing against the organisation's thresholds. `/stats.csv` downloads the same table (UTF-8 with BOM, for Excel).
 
 mod columns;
+mod figures;
 mod rankings;
 mod scores;
 mod trend;
@@ -14,9 +15,10 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
-use shaobao_projections::models::statistics::{self, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{GroupBy, StatsRow, Weights};
 
 use self::columns::{csv_value, display, Kind, COLUMNS};
+use self::figures::Figures;
 use crate::access;
 use crate::console::error::ConsoleError;
 use crate::console::layout;
@@ -73,22 +75,6 @@ fn allowed(person: &Person) -> Result<(), ConsoleError> {
     }
 }
 
-async fn rows(
-    state: &AppState,
-    group_by: GroupBy,
-    month: (i32, u32),
-) -> Result<Vec<StatsRow>, ConsoleError> {
-    statistics::statistics(
-        &state.store,
-        group_by,
-        &months::format(month),
-        state.clock.now(),
-        &Weights::default(),
-    )
-    .await
-    .map_err(|e| ConsoleError::Unavailable(e.to_string()))
-}
-
 /// The group key of a row and its name.
 fn key_of(row: &StatsRow) -> &str {
     row.street
@@ -114,7 +100,8 @@ pub async fn page(
     allowed(&person)?;
     let lang = person.lang;
     let q = Question::from(&state, &query);
-    let mut table = rows(&state, q.group_by, q.month).await?;
+    let mut figures = Figures::new(&state);
+    let mut table = figures.rows(q.group_by, q.month).await?.to_vec();
     let sort = query.sort.clone().unwrap_or_default();
     if let Some(column) = COLUMNS.iter().find(|c| c.key == sort) {
         table.sort_by(|a, b| {
@@ -122,10 +109,11 @@ pub async fn page(
             v(b).total_cmp(&v(a))
         });
     }
-    let ranking = rankings::section(&state, lang, q.month).await?;
+    let ranking = rankings::section(&state, &mut figures, lang, q.month).await?;
     let scores = scores::section(&state, lang, q.month).await?;
     let trend = trend::section(
         &state,
+        &mut figures,
         lang,
         q.group_by,
         q.month,
@@ -205,7 +193,10 @@ pub async fn csv(
 ) -> Result<Response, ConsoleError> {
     allowed(&person)?;
     let q = Question::from(&state, &query);
-    let table = rows(&state, q.group_by, q.month).await?;
+    let table = Figures::new(&state)
+        .rows(q.group_by, q.month)
+        .await?
+        .to_vec();
     let columns: Vec<_> = COLUMNS
         .iter()
         .filter(|c| !c.departments_only || q.group_by == GroupBy::Department)
