@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use shaobao_projections::models::queue::{self, DistrictCounts};
 use shaobao_projections::models::search::{self, CountColumn};
-use shaobao_projections::models::statistics::{self, GroupBy, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy};
 
 use super::map::{map_data, MapData};
 use crate::access;
@@ -148,7 +148,7 @@ pub async fn data(
         search::opened_since_by(&state.store, CountColumn::Category, now - Duration::days(7))
             .await?;
     let open = queue::district_counts(&state.store, now).await?;
-    let total = statistics::district_total(&state.store, &month, now, &Weights::default())
+    let total = statistics::district_total(&state.store, &month, now, &state.org.weights)
         .await
         .map_err(unavailable)?;
     let ranking = statistics::rankings(
@@ -156,7 +156,7 @@ pub async fn data(
         GroupBy::Street,
         &month,
         now,
-        &Weights::default(),
+        &state.org.weights,
     )
     .await
     .map_err(unavailable)?;

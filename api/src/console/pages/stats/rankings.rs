@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use maud::{html, Markup};
-use shaobao_projections::models::statistics::{self, GroupBy, RankingRow, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy, RankingRow};
 
 use super::{key_of, name_of};
 use crate::console::error::ConsoleError;
@@ -25,7 +25,7 @@ async fn ranked(
         unit,
         &months::format(month),
         now,
-        &Weights::default(),
+        &state.org.weights,
     )
     .await
     .map_err(|e| ConsoleError::Unavailable(e.to_string()))

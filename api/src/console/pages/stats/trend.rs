@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 use serde_json::json;
-use shaobao_projections::models::statistics::{self, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy, StatsRow};
 
 use super::{key_of, name_of, rows};
 use crate::console::error::ConsoleError;
@@ -26,7 +26,7 @@ pub async fn section(
         let m = months::shift(month, offset);
         labels.push(months::format(m));
         history.push(if unit.is_empty() {
-            let (month, now, weights) = (months::format(m), state.clock.now(), Weights::default());
+            let (month, now, weights) = (months::format(m), state.clock.now(), state.org.weights);
             let total = statistics::district_total(&state.store, &month, now, &weights).await;
             Some(total.map_err(|e| ConsoleError::Unavailable(e.to_string()))?)
         } else {
