@@ -6,7 +6,8 @@
 
 mod obligations;
 
-pub use obligations::{Obligation, Obligations, Step};
+use obligations::Step;
+pub use obligations::{Obligation, Obligations};
 
 use chrono::{DateTime, Duration, Utc};
 use cqrs_es::Aggregate;

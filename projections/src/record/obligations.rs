@@ -37,12 +37,12 @@ impl Obligations {
     }
 
     /// Follows one event (as its [`Step`]), which `case` has just applied.
-    pub fn follow(&mut self, step: Step, case: &Case) {
-        if let Step::Dispatched { unit, at } = step {
-            self.end(at, None);
+    pub(crate) fn follow(&mut self, step: Step, case: &Case) {
+        if let Step::Dispatched { unit, at } = &step {
+            self.end(*at, None);
             self.0.push(Obligation {
-                unit,
-                dispatched_at: at,
+                unit: unit.clone(),
+                dispatched_at: *at,
                 ended_at: None,
                 sign: None,
                 contact: None,
@@ -51,7 +51,6 @@ impl Obligations {
                 whistled: false,
                 resolved_at: None,
             });
-            return self.follow(Step::Other, case);
         }
         let Some(open) = self.open() else {
             return;
@@ -90,7 +89,7 @@ impl Obligations {
 
 /// What an event means to obligations.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     Dispatched {
         unit: Unit,
         at: DateTime<Utc>,
@@ -108,7 +107,7 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn of(event: &CaseEvent) -> Step {
+    pub(crate) fn of(event: &CaseEvent) -> Step {
         use CaseEvent::*;
         match event {
             CaseDispatched { unit, at, .. } => Step::Dispatched {

@@ -216,3 +216,52 @@ fn percentiles(values: &mut [i64]) -> (Option<i64>, Option<i64>) {
     };
     (rank(0.5), rank(0.9))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_counts_once_met_or_past_due_before_the_horizon() {
+        let mut ratio = Ratio::default();
+        ratio.clock((Some(10), Some(10)), 0); // met on the dot: on time
+        ratio.clock((Some(10), Some(11)), 0); // met late
+        ratio.clock((Some(10), None), 11); // ran out before the horizon
+        ratio.clock((Some(10), None), 10); // due at the horizon: not yet
+        ratio.clock((None, None), 99); // no such clock
+        assert_eq!((ratio.hits, ratio.of), (1, 3));
+        assert_eq!(Ratio::default().rate(), None);
+    }
+
+    #[test]
+    fn the_composite_needs_all_three_rates_and_uses_the_weights() {
+        let mut tally = Tally::default();
+        tally.response.count(true, true);
+        assert_eq!(tally.finish(&Weights::default()).composite_score, None);
+        let mut tally = Tally::default();
+        tally.response.count(true, true);
+        for satisfaction in ["satisfied", "basically_satisfied"] {
+            tally.callback(&LastCallback {
+                reached: Some(true),
+                resolved: Some(true),
+                satisfaction: Some(satisfaction.into()),
+            });
+        }
+        tally.callback(&LastCallback {
+            reached: Some(false),
+            ..LastCallback::default()
+        });
+        let weights = Weights {
+            basically_satisfied: 0.5,
+            ..Weights::default()
+        };
+        let row = tally.finish(&weights);
+        assert_eq!(
+            row.callbacks_reached, 2,
+            "an unreached callback counts nowhere"
+        );
+        assert_eq!(row.satisfaction_rate, Some(0.75));
+        let expected = 100.0 * (0.10 + 0.45 + 0.45 * 0.75);
+        assert!((row.composite_score.unwrap() - expected).abs() < 1e-9);
+    }
+}

@@ -180,3 +180,25 @@ pub async fn rankings(
     }
     Ok(ranked)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groupings_parse_by_their_api_names() {
+        for group_by in [
+            GroupBy::Street,
+            GroupBy::Department,
+            GroupBy::Category,
+            GroupBy::HandlingStreet,
+        ] {
+            assert_eq!(group_by.as_str().parse::<GroupBy>(), Ok(group_by));
+        }
+        assert!("unit"
+            .parse::<GroupBy>()
+            .unwrap_err()
+            .contains("handling_street"));
+        assert!(check_month("2026-02").is_ok() && check_month("2026-2").is_err());
+    }
+}

@@ -30,7 +30,8 @@ fn clock_values(clock: Option<Clock>) -> [Value; 2] {
     ]
 }
 
-/// The month a case counts in and whether it counts at all, or nothing before it is opened.
+/// The month a case counts in and whether it is left out of every rate (excluded from
+/// assessment), or nothing before it is opened.
 fn month_and_excluded(record: &CaseRecord) -> Option<(String, i64)> {
     let intake = record.case.intake()?;
     Some((
