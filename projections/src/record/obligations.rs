@@ -127,3 +127,7 @@ impl Step {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "obligations_tests.rs"]
+mod tests;
