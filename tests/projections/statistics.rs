@@ -10,7 +10,7 @@
 //! | jingshan   | A B C F: 4   | 3/4 (B late)   | 4/4          | 4/4 (C by its reopen deadline)  | 3/4, (2+0.8)/4 = .70        | 72.75     | .25 / .25       |
 //! | donghuamen | D G: 2       | 1/2 (G ran out)| 1/2          | 1/2 (G's 22 March has passed)   | null (D never reached)      | null      | 0 / 0           |
 //! | jiaodaokou | H K: 2       | 2/2            | 2/2 (H's latest dispatch, not the late first sign) | 1/1 (K not yet due) | 1/1, 1/1 | 100 | 1/2 / 0 |
-//! | andingmen  | I: 1         | 1/1            | 1/1          | 1/1                             | 0/1, 0.8/1                  | 46.00     | 1 / 0           |
+//! | andingmen  | I: 1         | 1/1            | 1/1          | 1/1                             | 0/1, 0.8/1                  | 46.00     | 1 / 0 (whistle 1/1) |
 //! | qianmen    | J: 1         | 1/1            | 1/1          | 0/1 (reopen's deadline missed)  | 1/1, 1/1                    | 100       | 0 / 1           |
 //!
 //! Categories: noise = A B K (E excluded): response 2/3, resolution 2/2, satisfaction .9 →
@@ -26,14 +26,15 @@
 //! | housing              | C, F before return | 1/1 (F's contact not due by its return's approval) | 1/1 | 1/1 | 1/2 | C → 1/1, 1/1 | 100 | reopen 1/1; summons 1: 1/1, 1.0 |
 //! | city_admin           | H until approval   | null (contact not due while it lasted) | 0/1 (late sign) | null | 1/1 | none | null | |
 //! | landscaping          | H after            | 1/1      | 1/1  | 1/1          | 0/1    | H → 1/1, 1/1                                  | 100       |                                  |
-//! | water_affairs        | I                  | 1/1      | 1/1  | 1/1          | 1/1 (rejected, still counted) | I → 0/1, 0.8/1                 | 46.00     |                                  |
+//! | water_affairs        | I                  | 1/1      | 1/1  | 1/1          | 1/1 (rejected, still counted) | I → 0/1, 0.8/1                 | 46.00     | whistle 1/1                      |
 //! | market_regulation    | J until acceptance | 1/1      | 1/1  | 1/1 (its own clock, not the reopen's) | 0/1 | J → 1/1, 1/1                   | 100       | reopen 1/1                       |
 //! | health               | none               | null     | null | null         | null   | none                                          | null      | co_handled 1 (J)                 |
+//! | gas                  | none               | null     | null | null         | null   | none                                          | null      | summons 1 (I), declined: 0/1, no rating |
 //! | eco_env              | K (L is April)     | 1/1      | 1/1  | null         | 0/1    | none                                          | null      |                                  |
 //! | jingshan (handling_street) | F after return | 1/1  | 1/1  | 1/1          | 0/1    | F → 0/1, 0/1                                  | 10.00     | whistle 1/1                      |
 //!
 //! Rankings of departments: housing, landscaping, market_regulation 1 (all 100), urban_management
-//! 4, water_affairs 5; city_admin, eco_env and health unranked.
+//! 4, water_affairs 5; city_admin, eco_env, gas and health unranked.
 
 use shaobao_projections::models::statistics::{rankings, statistics, GroupBy, StatsRow, Weights};
 use shaobao_services::clock::Clock;
@@ -208,6 +209,7 @@ pub async fn a_scripted_month_gives_the_hand_computed_figures(t: TestStore) {
         },
     );
     assert!(is(qm.reopen_rate, all));
+    assert!(is(adm.whistle_rate, all));
 
     let categories = stats(GroupBy::Category, "2026-03").await.unwrap();
     let noise = group(&categories, "noise");
@@ -294,8 +296,13 @@ pub async fn a_scripted_month_gives_the_hand_computed_figures(t: TestStore) {
             composite: Some(100.0),
         },
     );
+    let water = group(&departments, "water_affairs");
+    assert!(
+        is(water.whistle_rate, all),
+        "whistled while it held the case"
+    );
     assert_rates(
-        group(&departments, "water_affairs"),
+        water,
         Rates {
             response: all,
             sign: all,
@@ -327,10 +334,16 @@ pub async fn a_scripted_month_gives_the_hand_computed_figures(t: TestStore) {
         "a co-unit counts in co_handled only"
     );
     assert_eq!((health.response_rate, health.composite_score), (None, None));
+    let gas = group(&departments, "gas");
+    assert_eq!((gas.obligations, gas.summons), (Some(0), Some(1)));
+    assert!(
+        is(gas.on_time_report_in_rate, Some(0.0)) && gas.mean_rating.is_none(),
+        "a decline is never on time: {gas:#?}"
+    );
     let eco = group(&departments, "eco_env");
     assert_eq!(eco.obligations, Some(1));
     assert!(is(eco.response_rate, all) && is(eco.on_time_resolution_rate, None));
-    assert_eq!(departments.len(), 8, "{departments:#?}");
+    assert_eq!(departments.len(), 9, "{departments:#?}");
 
     let handling = stats(GroupBy::HandlingStreet, "2026-03").await.unwrap();
     assert_eq!(handling.len(), 1, "{handling:#?}");
@@ -366,6 +379,7 @@ pub async fn a_scripted_month_gives_the_hand_computed_figures(t: TestStore) {
         ("water_affairs", Some(5)),
         ("city_admin", None),
         ("eco_env", None),
+        ("gas", None),
         ("health", None),
     ]
     .into_iter()

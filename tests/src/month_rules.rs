@@ -1,6 +1,6 @@
 //! More of the statistics month, played after [`crate::month::scripted_month`]: the cases that
 //! tell the DESIGN §4 counting rules apart — a re-dispatch after a late sign and an approved
-//! return, a rejected return, a reopen whose new resolve deadline is missed, a co-unit, and two
+//! return, a rejected return, a declined summons, a reopen whose new resolve deadline is missed, a co-unit, and two
 //! cases either side of the month's end. Figures computed by hand in
 //! `tests/projections/statistics.rs`.
 //!
@@ -15,8 +15,9 @@
 //! |      |            |                    |                             | contact by Wed 15:00); signed 15:10, contacted 16:00, resolved |
 //! |      |            |                    |                             | Wed 18 16:00; callback resolved, satisfied                     |
 //! | I    | andingmen  | drainage           | water_affairs               | Wed 18 19:00 dispatched; signed 19:10; return 20:00 REJECTED   |
-//! |      |            |                    |                             | 21:00; contacted 22:00; resolved Thu 22:00; callback           |
-//! |      |            |                    |                             | unresolved, basically satisfied                                |
+//! |      |            |                    |                             | 21:00; contacted 22:00; the street whistles gas in, gas        |
+//! |      |            |                    |                             | DECLINES 22:10; resolved Thu 22:00; callback unresolved,       |
+//! |      |            |                    |                             | basically satisfied                                            |
 //! | J    | qianmen    | food_safety        | market_regulation, co-unit  | Fri 20 10:00 dispatched; on time; resolved Sat 21 10:00,       |
 //! |      |            |                    | health                      | accepted 11:00; callback dissatisfied → REOPENED 12:00 (resolve|
 //! |      |            |                    |                             | by Sat 28 12:00); resolved Sun 29 12:00 (LATE); satisfied      |
@@ -128,7 +129,44 @@ async fn return_rejected(w: &mut impl Desk) -> String {
         .await;
     w.advance(hours(1));
     w.act(&id, &department(unit), contact()).await;
-    w.advance(hours(24));
+    // The street whistles gas in; gas declines at once, and the whistle is closed unrated.
+    let street = dispatcher("andingmen");
+    let whistle = BlowWhistle {
+        kind: shaobao_domain::sla::WhistleKind::Crucial,
+        departments: vec![Summons {
+            department: "gas".into(),
+            role: WhistleRole::Lead,
+        }],
+        note: None,
+    };
+    w.act(&id, &street, CaseAction::BlowWhistle(whistle)).await;
+    w.advance(minutes(10));
+    let decline = WhistleAction::Decline {
+        reason: "非燃气问题".into(),
+    };
+    w.act(
+        &id,
+        &department("gas"),
+        CaseAction::Whistle {
+            no: 1,
+            action: decline,
+        },
+    )
+    .await;
+    let close_unrated = WhistleAction::Close {
+        ratings: Default::default(),
+        note: None,
+    };
+    w.act(
+        &id,
+        &street,
+        CaseAction::Whistle {
+            no: 1,
+            action: close_unrated,
+        },
+    )
+    .await;
+    w.advance(hours(24) - minutes(10));
     let basically = reached(false, Satisfaction::BasicallySatisfied);
     resolved_and_called_back(w, &id, unit, basically).await;
     id
