@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use shaobao_projections::models::queue::{self, DistrictCounts};
 use shaobao_projections::models::search::{self, CountColumn};
-use shaobao_projections::models::statistics::{self, Weights};
+use shaobao_projections::models::statistics;
 
 use super::map::{map_data, MapData};
 use crate::access;
@@ -149,13 +149,13 @@ pub async fn data(
             .await?;
     let open = queue::district_counts(&state.store, now).await?;
     // Only the three rates and the composite: summed by the database, no row per case.
-    let weights = Weights::default();
-    let total = statistics::district_trend(&state.store, &month, &month, now, &weights)
+    let weights = &state.org.weights;
+    let total = statistics::district_trend(&state.store, &month, &month, now, weights)
         .await
         .map_err(unavailable)?
         .pop()
         .unwrap_or_default();
-    let streets = statistics::street_headlines(&state.store, &month, now, &weights)
+    let streets = statistics::street_headlines(&state.store, &month, now, weights)
         .await
         .map_err(unavailable)?;
     let ranking = statistics::rank(streets);

@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 use shaobao_services::store::Store;
 
-use super::compute::{check_month, fill_headline, StatsError, StatsRow, Weights};
-use super::CASES;
+use super::figures::{Ratio, StatsRow, Tally};
+use super::query::{check_month, StatsError};
+use super::{Weights, CASES};
 use crate::sql::{fetch, ColType, Fields, Statement, Value};
 use crate::time::to_ns;
 
@@ -82,21 +83,23 @@ async fn headlines(
         .into_iter()
         .map(|row| {
             let mut f = Fields::new(row);
-            let month = f.text().unwrap_or_default();
+            let key = f.text().unwrap_or_default();
             let mut count = || f.int().unwrap_or(0).max(0) as u64;
-            let mut row = StatsRow {
-                month,
+            let tally = Tally {
                 cases: count(),
                 dispatched: count(),
-                ..StatsRow::default()
+                response: Ratio {
+                    of: count(),
+                    hits: count(),
+                },
+                callbacks_reached: count(),
+                resolved: count(),
+                satisfied: count(),
+                basically_satisfied: count(),
+                ..Tally::default()
             };
-            let (due, on_time) = (count(), count());
-            row.callbacks_reached = count();
-            row.resolved = count();
-            row.satisfied = count();
-            row.basically_satisfied = count();
-            let response_rate = (due > 0).then(|| on_time as f64 / due as f64);
-            fill_headline(&mut row, response_rate, weights);
+            let mut row = tally.finish(weights);
+            row.month = key;
             row
         })
         .collect())

@@ -2,7 +2,7 @@
 //! and the one before, streets and departments) and a unit's trend ask for the same ones, and
 //! each read decodes a row per case of the month.
 
-use shaobao_projections::models::statistics::{self, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy, StatsRow};
 
 use crate::console::error::ConsoleError;
 use crate::console::months;
@@ -39,7 +39,7 @@ impl<'a> Figures<'a> {
                     group_by,
                     &months::format(month),
                     self.state.clock.now(),
-                    &Weights::default(),
+                    &self.state.org.weights,
                 )
                 .await
                 .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
@@ -60,8 +60,8 @@ impl<'a> Figures<'a> {
         if unit != GroupBy::Street {
             return Ok(self.rows(unit, month).await?.to_vec());
         }
-        let (now, weights) = (self.state.clock.now(), Weights::default());
-        statistics::street_headlines(&self.state.store, &months::format(month), now, &weights)
+        let (now, weights) = (self.state.clock.now(), &self.state.org.weights);
+        statistics::street_headlines(&self.state.store, &months::format(month), now, weights)
             .await
             .map_err(|e| ConsoleError::Unavailable(e.to_string()))
     }

@@ -15,7 +15,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
-use shaobao_projections::models::statistics::{GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{GroupBy, StatsRow};
 
 use self::columns::{csv_value, display, Kind, COLUMNS};
 use self::figures::Figures;
@@ -59,11 +59,7 @@ impl Question {
     }
 
     fn group_name(&self) -> &'static str {
-        match self.group_by {
-            GroupBy::Street => "street",
-            GroupBy::Department => "department",
-            GroupBy::Category => "category",
-        }
+        self.group_by.as_str()
     }
 }
 
@@ -81,12 +77,13 @@ fn key_of(row: &StatsRow) -> &str {
         .as_deref()
         .or(row.department.as_deref())
         .or(row.category.as_deref())
+        .or(row.handling_street.as_deref())
         .unwrap_or_default()
 }
 
 fn name_of(state: &AppState, group_by: GroupBy, key: &str) -> String {
     match group_by {
-        GroupBy::Street => names::street(&state.org, key),
+        GroupBy::Street | GroupBy::HandlingStreet => names::street(&state.org, key),
         GroupBy::Department => names::department(&state.org, key),
         GroupBy::Category => names::category(&state.org, key),
     }
@@ -122,7 +119,7 @@ pub async fn page(
     .await?;
     let month = months::format(q.month);
     let group = q.group_name();
-    let weights = Weights::default();
+    let weights = state.org.weights;
     let body = html! {
         form.filters method="get" action="/stats" {
             label { span { (lang.t("stats.month")) } input type="month" name="month" value=(month); }
@@ -174,7 +171,7 @@ pub async fn page(
 /// The case search showing the cases behind a row: its group and the month they were opened in.
 fn drill_down(group_by: GroupBy, key: &str, month: (i32, u32)) -> String {
     let filter = match group_by {
-        GroupBy::Street => "street",
+        GroupBy::Street | GroupBy::HandlingStreet => "street",
         GroupBy::Department => "department",
         GroupBy::Category => "category",
     };

@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 use serde_json::json;
-use shaobao_projections::models::statistics::{self, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy, StatsRow};
 
 use super::figures::Figures;
 use super::{key_of, name_of};
@@ -29,8 +29,8 @@ pub async fn section(
     let mut history: Vec<Option<StatsRow>> = Vec::new();
     if unit.is_empty() {
         let (first, last) = (&labels[0], &labels[labels.len() - 1]);
-        let (now, weights) = (state.clock.now(), Weights::default());
-        let district = statistics::district_trend(&state.store, first, last, now, &weights)
+        let (now, weights) = (state.clock.now(), &state.org.weights);
+        let district = statistics::district_trend(&state.store, first, last, now, weights)
             .await
             .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
         for label in &labels {
