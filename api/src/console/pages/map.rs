@@ -123,12 +123,11 @@ pub async fn map_data(
     category: Option<&str>,
 ) -> Result<MapData, ConsoleError> {
     let org = &state.org;
+    let mut map = map_frame(state, street).await?;
     let open = queue::map_points(&state.store, category).await?;
-    let since = state.clock.now() - Duration::days(30);
-    let recent = search::heat_cells(&state.store, since, HEAT_CELL_E6).await?;
     let in_scope = |s: &str| street.is_none_or(|own| own == s);
-    let mut categories = BTreeMap::new();
-    let points = open
+    let categories = &mut map.categories;
+    map.points = open
         .into_iter()
         .filter(|p| in_scope(&p.street))
         .filter_map(|p| {
@@ -148,6 +147,16 @@ pub async fn map_data(
             })
         })
         .collect();
+    Ok(map)
+}
+
+/// The map without its points: the streets and where the last 30 days' cases came from (the
+/// wall screen's map).
+pub async fn map_frame(state: &AppState, street: Option<&str>) -> Result<MapData, ConsoleError> {
+    let org = &state.org;
+    let since = state.clock.now() - Duration::days(30);
+    let recent = search::heat_cells(&state.store, since, HEAT_CELL_E6).await?;
+    let in_scope = |s: &str| street.is_none_or(|own| own == s);
     let heat = recent
         .into_iter()
         .filter(|cell| in_scope(&cell.street))
@@ -175,9 +184,9 @@ pub async fn map_data(
         .collect();
     Ok(MapData {
         streets,
-        points,
+        points: Vec::new(),
         heat,
-        categories,
+        categories: BTreeMap::new(),
     })
 }
 

@@ -15,7 +15,7 @@ use shaobao_projections::models::queue::{self, DistrictCounts};
 use shaobao_projections::models::search::{self, CountColumn};
 use shaobao_projections::models::statistics;
 
-use super::map::{map_data, MapData};
+use super::map::{map_frame, MapData};
 use crate::access;
 use crate::console::assets;
 use crate::console::error::ConsoleError;
@@ -207,18 +207,10 @@ pub async fn data(
                 value: n,
             })
             .collect(),
-        map: wall_map(&state).await?,
+        // Streets and heat only: a dot per open case (a hundred thousand in a busy district)
+        // would weigh the screen down, and the wall opens no case.
+        map: map_frame(&state, None).await?,
     }))
-}
-
-/// The district's streets and where the last 30 days' cases came from: a wall screen seen across
-/// a room shows where the heat is; a dot per open case (a hundred thousand in a busy district)
-/// would only weigh down the screen, and the wall opens no case.
-async fn wall_map(state: &AppState) -> Result<MapData, ConsoleError> {
-    let mut map = map_data(state, None, None).await?;
-    map.points.clear();
-    map.categories.clear();
-    Ok(map)
 }
 
 /// The ticker's words for a language (also checked by a test: every event type has a label).
