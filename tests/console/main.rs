@@ -11,6 +11,7 @@ mod board;
 mod errors;
 mod harness;
 mod map;
+mod postgres;
 mod security;
 mod stats;
 mod support;

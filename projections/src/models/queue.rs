@@ -273,8 +273,9 @@ pub async fn district_counts(
     now: DateTime<Utc>,
 ) -> Result<DistrictCounts, StoreError> {
     let sql = format!(
-        "SELECT state, alert, CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END, COUNT(*) FROM {} \
-         GROUP BY state, alert, CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END",
+        "SELECT state, alert, CAST(CASE WHEN next_due_ns < $1 THEN 1 ELSE 0 END AS BIGINT) AS due,
+                COUNT(*)
+         FROM {} GROUP BY state, alert, due",
         TABLE.name
     );
     let rows = fetch(

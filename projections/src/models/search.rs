@@ -268,7 +268,8 @@ pub async fn heat_cells(
 ) -> Result<Vec<HeatCell>, StoreError> {
     // Integer division on both stores: a cell is the square whose south-west corner it names.
     let sql = format!(
-        "SELECT street, lat_e6 / $2 AS lat_cell, lon_e6 / $2 AS lon_cell, COUNT(*)
+        "SELECT street, CAST(lat_e6 / $2 AS BIGINT) AS lat_cell,
+                CAST(lon_e6 / $2 AS BIGINT) AS lon_cell, COUNT(*)
          FROM {} WHERE sort_ns >= $1 GROUP BY street, lat_cell, lon_cell",
         TABLE.name
     );
