@@ -7,6 +7,7 @@ pub mod cases;
 pub mod clock;
 pub mod command;
 pub mod community;
+pub mod duplicates;
 pub mod history;
 pub mod leader;
 pub mod org_file;

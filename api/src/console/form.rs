@@ -28,7 +28,7 @@ const NUMBERS: &[&str] = &["points", "households"];
 /// Fields naming a unit as `department:<code>` or `street:<code>`.
 const UNITS: &[&str] = &["unit", "redispatch_to", "responsible"];
 /// Fields whose lines are a list.
-const LINES: &[&str] = &["evidence", "visitors"];
+const LINES: &[&str] = &["evidence", "visitors", "add", "remove", "related_cases"];
 /// Local date-times (Asia/Shanghai) from `<input type="datetime-local">`.
 const TIMES: &[&str] = &["until", "review_at"];
 /// Fields that belong to the page, not the body.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Department, District, Organisation, Scoring, Street};
+use super::{Category, Department, District, Hotspots, Organisation, Scoring, Street, Tag};
 use crate::calendar::{WorkingCalendar, TIMEZONE};
 use crate::sla::{SlaPolicy, Span, UrgencySla, WhistleSla};
 
@@ -24,6 +24,10 @@ pub struct OrgFile {
     /// Optional; each key defaults on its own.
     #[serde(default)]
     pub scoring: ScoringFile,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub hotspots: Hotspots,
 }
 
 /// `[scoring]`: every key optional (see [`Scoring`]).
@@ -126,6 +130,8 @@ impl From<Organisation> for OrgFile {
             departments: org.departments,
             categories: org.categories.into_iter().map(CategoryFile::from).collect(),
             scoring: org.scoring.into(),
+            tags: org.tags,
+            hotspots: org.hotspots,
         }
     }
 }
