@@ -59,6 +59,7 @@ on_both_stores!(
     duplicates::merged_duplicates_close_with_their_primary,
     duplicates::merges_are_refused_with_reasons,
     duplicates::tags_and_proactive_cases,
+    duplicates::similar_cases_hot_spots_and_monthly_topics,
 );
 
 // Declared after `on_both_stores!`, which it uses for its own tests.

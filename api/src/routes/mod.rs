@@ -5,6 +5,7 @@ mod cases;
 mod commands;
 mod community;
 mod feed;
+mod hotspots;
 mod intake;
 mod org;
 mod reads;
@@ -23,4 +24,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(org::routes())
         .merge(reads::routes())
         .merge(community::routes())
+        .merge(hotspots::routes())
 }

@@ -64,8 +64,12 @@ pub struct StatsRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     pub month: String,
-    /// Cases opened in the month (not excluded), dispatched among them.
+    /// Cases opened in the month (not excluded, not proactive), dispatched among them.
     pub cases: u64,
+    /// Of `cases`, duplicates merged into another case: volume, in no rate (their primary is).
+    pub duplicates: u64,
+    /// 主动治理 proactive cases opened in the month, counted only here.
+    pub proactive: u64,
     pub dispatched: u64,
     /// Cases whose last callback reached the requester; of those resolved, satisfied, basically.
     pub callbacks_reached: u64,
@@ -98,6 +102,7 @@ pub struct StatsRow {
 type ClockFacts = (Option<i64>, Option<i64>);
 
 struct CaseFacts {
+    kind: String,
     street: String,
     category: String,
     departments: Vec<String>,
@@ -157,7 +162,18 @@ struct Group {
 impl Group {
     fn add(&mut self, case: &CaseFacts, now: i64) {
         let row = &mut self.row;
-        row.cases += 1;
+        match case.kind.as_str() {
+            "proactive" => {
+                row.proactive += 1;
+                return;
+            }
+            "duplicate" => {
+                row.cases += 1;
+                row.duplicates += 1;
+                return;
+            }
+            _ => row.cases += 1,
+        }
         if !case.dispatched {
             return;
         }
@@ -240,7 +256,7 @@ fn check_month(month: &str) -> Result<(), StatsError> {
 async fn load_cases(store: &Store, month: &str) -> Result<Vec<CaseFacts>, StatsError> {
     use ColType::*;
     let sql = format!(
-        "SELECT street, category, department, summoned, dispatched, sign_due_ns, sign_met_ns,
+        "SELECT kind, street, category, department, summoned, dispatched, sign_due_ns, sign_met_ns,
                 contact_due_ns, contact_met_ns, resolve_due_ns, resolve_met_ns, returned, reopened,
                 whistled, callback_reached, callback_resolved, satisfaction, resolve_seconds,
                 close_seconds
@@ -248,8 +264,8 @@ async fn load_cases(store: &Store, month: &str) -> Result<Vec<CaseFacts>, StatsE
         CASES.name
     );
     let types = [
-        Text, Text, Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Text,
-        Int, Int,
+        Text, Text, Text, Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int,
+        Text, Int, Int,
     ];
     let rows = fetch(
         store,
@@ -261,6 +277,7 @@ async fn load_cases(store: &Store, month: &str) -> Result<Vec<CaseFacts>, StatsE
         .into_iter()
         .map(|row| {
             let mut f = Fields::new(row);
+            let kind = f.text().unwrap_or_default();
             let street = f.text().unwrap_or_default();
             let category = f.text().unwrap_or_default();
             let mut departments: Vec<String> = f.text().into_iter().collect();
@@ -275,6 +292,7 @@ async fn load_cases(store: &Store, month: &str) -> Result<Vec<CaseFacts>, StatsE
                 }
             }
             CaseFacts {
+                kind,
                 street,
                 category,
                 departments,

@@ -31,6 +31,9 @@ pub const CASES: Table = Table {
         // Departments summoned by its whistles, as `|a|b|`.
         ("summoned", Text),
         ("excluded", Int),
+        // `case`, `duplicate` (merged into another: volume, no rate) or `proactive` (主动治理:
+        // counted apart).
+        ("kind", Text),
         ("dispatched", Int),
         ("sign_due_ns", Int),
         ("sign_met_ns", Int),
@@ -93,6 +96,7 @@ fn case_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
         Value::Text(department),
         Value::text(format!("|{}|", summoned.join("|"))),
         Value::int(i64::from(case.is_excluded())),
+        Value::text(kind_of(record)),
         Value::int(i64::from(record.first_dispatched_at.is_some())),
         sign_due,
         sign_met,
@@ -113,6 +117,22 @@ fn case_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
         seconds(record.first_dispatched_at, record.resolved_at),
         seconds(Some(intake.opened_at), record.closed_at),
     ]]
+}
+
+/// How a case counts (DESIGN §4): a merged duplicate (even once closed with its primary) in
+/// volume only, a proactive case apart.
+fn kind_of(record: &CaseRecord) -> &'static str {
+    let proactive = record
+        .case
+        .intake()
+        .is_some_and(|i| i.channel == shaobao_domain::case::Channel::Proactive);
+    if record.case.merged_into().is_some() {
+        "duplicate"
+    } else if proactive {
+        "proactive"
+    } else {
+        "case"
+    }
 }
 
 fn satisfaction_name(s: Satisfaction) -> &'static str {
