@@ -23,6 +23,7 @@ mod error;
 pub mod harness;
 pub mod load;
 pub mod plan;
+mod planted;
 mod print;
 mod report;
 pub mod roster;
@@ -41,6 +42,7 @@ use shaobao_services::clock::Clock;
 use shaobao_services::org_file::load_org;
 
 pub use error::SimError;
+pub use planted::PlantedReport;
 pub use report::{DistrictRates, SimReport};
 
 use client::ApiClient;
@@ -156,6 +158,14 @@ async fn drive(
     let tally = std::mem::take(&mut *runner.tally.lock().expect("tally"));
     let months: Vec<String> = months.into_iter().collect();
     let read = report::read_back(runner.client(), &runner.roster.auditor, &tally, &months).await?;
+    let planted = planted::plant_and_measure(
+        runner.client(),
+        &runner.roster.hotline,
+        &runner.roster.auditor,
+        &state.org,
+        &format!("sim-{}", config.seed),
+    )
+    .await?;
     Ok(SimReport {
         seed: config.seed,
         days: config.days,
@@ -180,6 +190,7 @@ async fn drive(
         median_dispatch_minutes: report::median(&tally.dispatch_delays).map(|s| s / 60.0),
         district: report::district_rates(&read.streets),
         streets: read.streets,
+        planted,
     })
 }
 

@@ -42,6 +42,8 @@ pub struct SimReport {
     /// `/api/v1/stats?group_by=street` rows of every month the simulation opened cases in.
     pub streets: Vec<Value>,
     pub district: DistrictRates,
+    /// The finder and the hot spots on planted repeat clusters (ground truth).
+    pub planted: super::planted::PlantedReport,
 }
 
 /// The 三率 over the whole district, from the street rows.

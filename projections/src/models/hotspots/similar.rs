@@ -43,7 +43,7 @@ pub struct SimilarCase {
 /// Cases whose score reaches this are offered: the same category with the same place, or with
 /// a nearby point and some shared wording. The same category in the same community with other
 /// words (0.35 + 0.15 + a little text) stays below it.
-const MIN_SCORE: f64 = 0.55;
+const MIN_SCORE: f64 = 0.6;
 
 /// The best `limit` similar cases, best first (ties: newest first). Merged duplicates are left
 /// out: a case is merged into their primary, never into them.
