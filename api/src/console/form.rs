@@ -32,7 +32,12 @@ const LINES: &[&str] = &["evidence", "visitors", "add", "remove", "related_cases
 /// Local date-times (Asia/Shanghai) from `<input type="datetime-local">`.
 const TIMES: &[&str] = &["until", "review_at"];
 /// Fields that belong to the page, not the body.
-const CONTROL: &[&str] = &["csrf_token", "expected_version", "idempotency_key"];
+const CONTROL: &[&str] = &[
+    "csrf_token",
+    "expected_version",
+    "idempotency_key",
+    "merge_into",
+];
 
 impl FormFields {
     pub fn get(&self, name: &str) -> Option<&str> {

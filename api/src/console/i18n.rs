@@ -389,6 +389,23 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("case.timeline", "办理过程", "Timeline"),
     ("case.actions", "可执行操作", "What you can do"),
     (
+        "case.duplicates",
+        "已并单（回访须逐一联系）",
+        "Merged duplicates (call each back)",
+    ),
+    ("case.similar", "相似工单", "Similar cases"),
+    (
+        "case.no_similar",
+        "近期本街道无相似工单",
+        "No similar case in this street lately",
+    ),
+    ("case.merge_into", "并入此单", "Merge into this case"),
+    (
+        "intake.open_and_merge",
+        "受理并并入此单",
+        "Open and merge into this case",
+    ),
+    (
         "case.no_actions",
         "当前没有您可执行的操作。",
         "Nothing for you to do on this case now.",

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts/rows", get(alerts::rows))
         .route("/board", get(board::page))
         .route("/intake", get(intake::form).post(intake::open))
+        .route("/intake/similar", post(intake::similar))
         .route("/cases", get(search::page))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/{action}", post(case::act))

@@ -5,6 +5,7 @@
 
 mod forms;
 mod parse;
+mod similar;
 mod summary;
 mod timeline;
 
@@ -239,6 +240,16 @@ async fn render(
         csrf_token: &person.csrf_token,
         failure,
     };
+    let similar_cases = similar::find(state, id, case).await;
+    let duplicates = similar::Section {
+        lang,
+        case_id: id,
+        case,
+        version: replayed.version,
+        csrf_token: &person.csrf_token,
+        show_requester: access::sees_requester(&actor),
+        may_merge: available.contains(&shaobao_domain::case::AvailableAction::Merge),
+    };
     let title = format!("{} {}", lang.t("case.title"), short_id(id));
     let body = html! {
         div.case-page data-case-id=(id) data-version=(replayed.version) {
@@ -253,6 +264,7 @@ async fn render(
             div.case-columns {
                 div.case-main {
                     (summary(&facts))
+                    (similar::section(&duplicates, &similar_cases))
                     h2 { (lang.t("case.timeline")) }
                     (timeline::timeline(lang, org, &history))
                 }
