@@ -91,8 +91,8 @@ async fn run(backend: Backend, cases: usize, queries: usize) {
             street: STREET.into(),
             community: Some(format!("community_{}", place % 5)),
             address: Some(address(place)),
-            lat: with_point.then(|| 39.92 + place as f64 * 1e-5),
-            lon: with_point.then(|| 116.39 + place as f64 * 1e-5),
+            lat: with_point.then_some(39.92 + place as f64 * 1e-5),
+            lon: with_point.then_some(116.39 + place as f64 * 1e-5),
             description: description(&mut rng),
         };
         let query = SimilarQuery {
