@@ -233,3 +233,121 @@ fn step_command(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use cqrs_es::Aggregate;
+    use shaobao_domain::case::{CaseKind, Channel, Location};
+    use shaobao_domain::sla::Urgency;
+    use shaobao_domain::CaseEvent;
+
+    use super::*;
+
+    const DUP: &str = "dup";
+    const PRIMARY: &str = "primary";
+    const OTHER: &str = "other";
+
+    fn case(events: Vec<CaseEvent>) -> Case {
+        let mut case = Case::default();
+        for event in events {
+            case.apply(event);
+        }
+        case
+    }
+
+    fn opened() -> CaseEvent {
+        CaseEvent::CaseOpened {
+            channel: Channel::Hotline,
+            kind: CaseKind::Complaint,
+            category: "noise".into(),
+            urgency: Urgency::Ordinary,
+            description: "噪声".into(),
+            location: Location::street("jingshan"),
+            requester: None,
+            source: None,
+            at: Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap(),
+            related_cases: vec![],
+        }
+    }
+
+    fn at() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 3, 0, 0).unwrap()
+    }
+
+    fn merged(into: &str) -> CaseEvent {
+        CaseEvent::CaseMerged {
+            into: into.into(),
+            note: None,
+            at: at(),
+        }
+    }
+
+    fn attached() -> CaseEvent {
+        CaseEvent::DuplicateAttached {
+            case_id: DUP.into(),
+            requester: None,
+            at: at(),
+        }
+    }
+
+    fn closed(via_primary: Option<&str>) -> CaseEvent {
+        CaseEvent::CaseClosed {
+            note: None,
+            at: at(),
+            reopen_until: at(),
+            reopens_left: 0,
+            via_primary: via_primary.map(str::to_string),
+        }
+    }
+
+    fn answered() -> CaseEvent {
+        CaseEvent::AnsweredDirectly {
+            note: None,
+            at: at(),
+        }
+    }
+
+    fn step(duplicate: Vec<CaseEvent>, primary: Vec<CaseEvent>) -> Option<Step> {
+        next_step(DUP, &case(duplicate), PRIMARY, &case(primary))
+    }
+
+    #[test]
+    fn a_merged_duplicate_is_attached_unless_the_primary_refuses() {
+        let dup = vec![opened(), merged(PRIMARY)];
+        assert_eq!(step(dup.clone(), vec![opened()]), Some(Step::Attach));
+        assert_eq!(
+            step(dup.clone(), vec![opened(), answered()]),
+            Some(Step::Abandon)
+        );
+        assert_eq!(step(dup.clone(), vec![]), Some(Step::Abandon));
+        assert_eq!(step(dup, vec![opened(), attached()]), None);
+    }
+
+    #[test]
+    fn a_closed_primary_closes_its_merged_duplicate_once() {
+        let primary = vec![opened(), attached(), closed(None)];
+        let dup = vec![opened(), merged(PRIMARY)];
+        assert_eq!(
+            step(dup.clone(), primary.clone()),
+            Some(Step::CloseWithPrimary)
+        );
+        let closed_with = [dup, vec![closed(Some(PRIMARY))]].concat();
+        assert_eq!(step(closed_with, primary), None);
+    }
+
+    #[test]
+    fn an_unmerged_duplicate_is_detached_from_its_old_primary_only() {
+        let unmerged = CaseEvent::CaseUnmerged {
+            primary: PRIMARY.into(),
+            note: None,
+            at: at(),
+        };
+        let primary = vec![opened(), attached()];
+        let dup = vec![opened(), merged(PRIMARY), unmerged];
+        assert_eq!(step(dup.clone(), primary.clone()), Some(Step::Detach));
+        let elsewhere = [dup, vec![merged(OTHER)]].concat();
+        assert_eq!(step(elsewhere.clone(), primary), Some(Step::Detach));
+        assert_eq!(step(elsewhere, vec![opened()]), None);
+    }
+}
