@@ -6,6 +6,7 @@
 //! (`wall`) and the auditor's case view (`audit`).
 
 mod audit;
+mod duplicates;
 mod errors;
 mod harness;
 mod map;
