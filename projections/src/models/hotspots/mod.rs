@@ -48,6 +48,10 @@ pub const CASES: Table = Table {
         "street, place",
         "street, opened_ns",
         "merged_into",
+        // The merge follower looks for merged cases on every wake-up: few among many.
+        "state",
+        // Clusters of the whole district (the hotline's alerts).
+        "opened_ns",
     ],
     rows: case_rows,
     community_rows: no_community_rows,
