@@ -1,9 +1,9 @@
 //! The similar-case finder 类案推荐: cases of the last days in the same street, scored against a
 //! case or a draft by [`shaobao_domain::similar`], best first, each with its reasons.
 //!
-//! Candidates are read by index: the same category, or the same normalised address. A case with
-//! neither scores at most the place and text weights together and is not offered unless both are
-//! near perfect, which a duplicate filed under another category and another address is not.
+//! Candidates are read by index: the same normalised address, or the same category at the
+//! draft's place (its community, or a point within `FAR_M`; the whole category when the draft
+//! gives neither). Anything else scores at most 0.35 + 0.35 × text and is not worth reading.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -40,6 +40,11 @@ pub struct SimilarCase {
     pub opened_at: DateTime<Utc>,
 }
 
+/// Half the sides of the box around a draft's point, in millionths of a degree: a little more
+/// than `FAR_M` (300 m) north–south, and east–west at Beijing's latitude.
+const BOX_LAT_E6: i64 = 2_800;
+const BOX_LON_E6: i64 = 3_600;
+
 /// Cases whose score reaches this are offered: the same category with the same place, or with
 /// a nearby point and some shared wording. The same category in the same community with other
 /// words (0.35 + 0.15 + a little text) stays below it.
@@ -53,19 +58,49 @@ pub async fn similar_cases(
 ) -> Result<Vec<SimilarCase>, StoreError> {
     let draft = Prepared::new(query.draft.clone());
     let since = query.now - Duration::days(i64::from(query.window_days));
-    let args = vec![
+    let mut args = vec![
         Value::text(&query.draft.street),
         Value::int(to_ns(since)),
         Value::text("merged"),
-        Value::text(&query.draft.category),
         Value::Text(draft.place.clone()),
+        Value::text(&query.draft.category),
     ];
+    // Of the same category, only what is at the draft's place: its community, or a point within
+    // reach (all of the category when the draft says neither).
+    let mut at_place = Vec::new();
+    if let Some(community) = &query.draft.community {
+        args.push(Value::text(community));
+        at_place.push(format!("community = ${}", args.len()));
+    }
+    if let (Some(lat), Some(lon)) = (query.draft.lat, query.draft.lon) {
+        let (lat, lon) = ((lat * 1e6).round() as i64, (lon * 1e6).round() as i64);
+        let first = args.len() + 1;
+        args.extend(
+            [
+                lat - BOX_LAT_E6,
+                lat + BOX_LAT_E6,
+                lon - BOX_LON_E6,
+                lon + BOX_LON_E6,
+            ]
+            .map(Value::int),
+        );
+        at_place.push(format!(
+            "(lat_e6 BETWEEN ${first} AND ${} AND lon_e6 BETWEEN ${} AND ${})",
+            first + 1,
+            first + 2,
+            first + 3
+        ));
+    }
+    let same_category = match at_place.is_empty() {
+        true => "category = $5".to_string(),
+        false => format!("category = $5 AND ({})", at_place.join(" OR ")),
+    };
     let statement = Statement::new(
         format!(
             "SELECT case_id, community, category, address, lat_e6, lon_e6, opened_ns, state,
                     description
              FROM {} WHERE street = $1 AND opened_ns >= $2 AND state <> $3
-               AND (category = $4 OR place = $5)",
+               AND (place = $4 OR ({same_category}))",
             CASES.name
         ),
         args,
