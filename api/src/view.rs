@@ -4,8 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 use shaobao_domain::case::{
-    Callbacks, Closure, DeadlineAlert, Deadlines, Dispatcher, Extension, Intake, Parking,
-    PendingReturn, Requester, Resolution, SupervisionLevel, Task, Unit, Whistle,
+    AttachedDuplicate, Callbacks, Closure, DeadlineAlert, Deadlines, Dispatcher, Extension, Intake,
+    MergedInto, Parking, PendingReturn, Requester, Resolution, SupervisionLevel, Task, Unit,
+    Whistle,
 };
 use shaobao_domain::org::{Category, Department, District, Organisation, Street};
 use shaobao_domain::{Case, CaseState};
@@ -108,6 +109,13 @@ pub struct CaseView {
     pub exclusion_reason: Option<String>,
     pub supervision: Option<SupervisionLevel>,
     pub alerts: Vec<DeadlineAlert>,
+    /// 类案 tags, sorted.
+    pub tags: Vec<String>,
+    /// Set while (or since, once closed with it) this case is a duplicate of another.
+    pub merge: Option<MergedInto>,
+    /// 并单 the duplicates attached to this case, with their requesters (masked like its own):
+    /// the callback reaches every one of them.
+    pub duplicates: Vec<AttachedDuplicate>,
 }
 
 impl CaseView {
@@ -142,6 +150,19 @@ impl CaseView {
             exclusion_reason: case.exclusion_reason().map(str::to_string),
             supervision: case.supervision(),
             alerts: case.alerts().to_vec(),
+            tags: case.tags().map(str::to_string).collect(),
+            merge: case.merge().cloned(),
+            duplicates: case
+                .duplicates()
+                .iter()
+                .cloned()
+                .map(|mut duplicate| {
+                    if mask_requester {
+                        duplicate.requester = duplicate.requester.map(masked);
+                    }
+                    duplicate
+                })
+                .collect(),
         })
     }
 }

@@ -772,6 +772,7 @@ fn two_cases(url: &str) -> Vec<String> {
         let mut ids = Vec::new();
         for n in 0..2 {
             let open = OpenCase {
+                related_cases: vec![],
                 channel: Channel::Hotline,
                 kind: CaseKind::Complaint,
                 category: "noise".into(),

@@ -57,6 +57,7 @@ async fn write_cases(url: &str) {
     let mut ids = Vec::new();
     for description in ["夜间施工噪声", "占道经营", "楼道堆物"] {
         let open = OpenCase {
+            related_cases: vec![],
             channel: Channel::Hotline,
             kind: CaseKind::Complaint,
             category: "noise".into(),

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod case;
 pub mod community;
 pub mod org;
+pub mod similar;
 pub mod sla;
 pub mod text;
 pub mod visit;

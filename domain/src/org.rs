@@ -34,6 +34,45 @@ pub struct Organisation {
     pub scoring: Scoring,
     /// The statistics' composite weights (optional in the file: DESIGN §4 defaults).
     pub weights: Weights,
+    /// 类案 tag vocabulary (optional `[[tags]]`).
+    pub tags: Vec<Tag>,
+    /// Hot-spot settings (optional `[hotspots]`; defaults below).
+    pub hotspots: Hotspots,
+}
+
+/// One 类案 tag: a population group (elderly, children, disabled), a place type or a linked event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Tag {
+    pub code: String,
+    pub name: String,
+    /// What kind of tag it is, e.g. `population`, `place`, `event`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// How requests cluster into hot spots (DESIGN §4): the same category within `radius_m` metres
+/// (or at the same normalised address or community) over `window_days`; a cluster of
+/// `repeat_threshold` cases raises a repeat warning. The similar-case finder looks back
+/// `window_days` too.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct Hotspots {
+    pub radius_m: f64,
+    pub window_days: u32,
+    pub repeat_threshold: u32,
+}
+
+impl Default for Hotspots {
+    fn default() -> Self {
+        Hotspots {
+            radius_m: 100.0,
+            window_days: 30,
+            repeat_threshold: 3,
+        }
+    }
 }
 
 /// How community points 量化积分 are judged (DESIGN §3 "Community mobilisation"): a unit's points
@@ -184,6 +223,10 @@ impl Organisation {
 
     pub fn category(&self, code: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.code == code)
+    }
+
+    pub fn tag(&self, code: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.code == code)
     }
 
     /// Community `code` and the street it lies in.

@@ -13,6 +13,7 @@ mod error;
 mod fold;
 pub mod lag;
 pub mod log;
+mod merge_follower;
 pub mod models;
 pub mod page;
 pub mod prepare;

@@ -19,6 +19,7 @@ use tokio::time::Instant;
 use crate::checkpoint;
 use crate::deadline_service::DeadlineService;
 use crate::error::ProjectionError;
+use crate::merge_follower::MergeFollower;
 use crate::projector::{Projector, ProjectorSettings};
 use crate::schema::ProjectionName;
 
@@ -40,6 +41,8 @@ pub struct ProjectionsConfig {
     /// How often the deadline service compares the clock with the pending deadlines.
     pub deadline_tick: Duration,
     pub deadline_service: bool,
+    /// Whether this process runs the merge follower (under its lease).
+    pub merge_follower: bool,
     /// Case records a projector keeps in memory before it starts afresh.
     pub cache_capacity: usize,
     /// Test hook: a projector abandons the batch in which it has applied this many events and
@@ -57,6 +60,7 @@ impl Default for ProjectionsConfig {
             lease_retry: Duration::from_secs(1),
             deadline_tick: Duration::from_secs(1),
             deadline_service: true,
+            merge_follower: true,
             cache_capacity: 50_000,
             crash_after_events: None,
         }
@@ -123,6 +127,13 @@ impl Projections {
                 org,
             };
             tasks.push(tokio::spawn(run_deadline_service(shared.clone(), service)));
+        }
+        if shared.config.merge_follower {
+            let follower = MergeFollower {
+                store: store.clone(),
+                cases: cases.clone(),
+            };
+            tasks.push(tokio::spawn(run_merge_follower(shared.clone(), follower)));
         }
         tasks.push(tokio::spawn(forward_commits(
             shared.clone(),
@@ -334,6 +345,27 @@ async fn run_deadline_service(shared: Arc<Shared>, service: DeadlineService) {
                     }
                 }
                 Err(err) => tracing::warn!(%err, "deadline pass failed"),
+            }
+            shared.idle(shared.config.deadline_tick).await;
+        }
+    }
+}
+
+async fn run_merge_follower(shared: Arc<Shared>, follower: MergeFollower) {
+    let hotspots = [ProjectionName::Hotspots];
+    while let Some(mut lease) = shared.lease("merge-follower").await {
+        while !shared.stopping() && lease.is_held().await {
+            // On a fresh database the tables exist only once their projection has built them. A
+            // lagging read model only delays a pair to a later pass: each pass re-reads the
+            // streams, so a pair already complete is left alone.
+            let caught_up = shared
+                .wait_for(&hotspots, LogPosition::START, shared.config.lease_retry)
+                .await
+                .is_ok();
+            if caught_up {
+                if let Err(err) = follower.pass().await {
+                    tracing::warn!(%err, "merge follower pass failed");
+                }
             }
             shared.idle(shared.config.deadline_tick).await;
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shaobao_domain::org::Organisation;
 
-use crate::models::{community, deadlines, inbox, queue, search, statistics, volunteers};
+use crate::models::{community, deadlines, hotspots, inbox, queue, search, statistics, volunteers};
 use crate::record::{CaseRecord, CommunityRecord};
 use crate::sql::{ColType, Row, Statement};
 
@@ -106,10 +106,13 @@ pub enum ProjectionName {
     /// Community needs and resources, member registrations, and the points ledger behind
     /// scores (confirmed needs and confirmed case tasks).
     Community,
+    /// Every case's place, category and merge state (hot spots, monthly topics, the similar-case
+    /// finder) and the duplicates attached to each primary (the merge follower).
+    Hotspots,
 }
 
 impl ProjectionName {
-    pub const ALL: [ProjectionName; 7] = [
+    pub const ALL: [ProjectionName; 8] = [
         ProjectionName::Queue,
         ProjectionName::Inbox,
         ProjectionName::Deadlines,
@@ -117,6 +120,7 @@ impl ProjectionName {
         ProjectionName::Search,
         ProjectionName::Volunteers,
         ProjectionName::Community,
+        ProjectionName::Hotspots,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +132,7 @@ impl ProjectionName {
             ProjectionName::Search => "search",
             ProjectionName::Volunteers => "volunteers",
             ProjectionName::Community => "community",
+            ProjectionName::Hotspots => "hotspots",
         }
     }
 
@@ -149,6 +154,7 @@ impl ProjectionName {
                 &community::MEMBERS,
                 &community::POINTS,
             ],
+            ProjectionName::Hotspots => &[&hotspots::CASES, &hotspots::DUPLICATES],
         }
     }
 
@@ -175,7 +181,7 @@ impl fmt::Display for ProjectionName {
 
 /// A projection name that does not exist.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown projection {0:?} (expected one of queue, inbox, deadlines, statistics, search, volunteers, community)")]
+#[error("unknown projection {0:?} (expected one of queue, inbox, deadlines, statistics, search, volunteers, community, hotspots)")]
 pub struct UnknownProjection(pub String);
 
 impl FromStr for ProjectionName {

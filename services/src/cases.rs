@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::command::{CommandBus, CommandError, CommandMeta, CommandOutcome};
+use crate::duplicates::FollowUp;
 use crate::history::Replayed;
 use crate::store::Store;
 
@@ -77,6 +78,8 @@ pub struct CaseService {
     /// Bumped after every command that appended events, so in-process catch-up projectors wake
     /// at once (SQLite has no NOTIFY).
     commits: tokio::sync::watch::Sender<u64>,
+    /// See [`CaseService::interrupted_after_first_commit`].
+    interrupt_after_first_commit: bool,
 }
 
 /// Namespace for ids derived from idempotency keys (a fixed random UUID).
@@ -93,6 +96,7 @@ impl CaseService {
             org,
             clock,
             commits: tokio::sync::watch::Sender::new(0),
+            interrupt_after_first_commit: false,
         }
     }
 
@@ -132,7 +136,9 @@ impl CaseService {
             .await
     }
 
-    /// Runs any other action on an existing case.
+    /// Runs any other action on an existing case. A merge or unmerge is decided against the
+    /// primary as its stream has it now; after a merge, unmerge or close, the steps it leaves due
+    /// on the other case are run at once (see `duplicates.rs`).
     pub async fn execute(
         &self,
         case_id: &str,
@@ -140,9 +146,45 @@ impl CaseService {
         action: CaseAction,
         request: &Request,
     ) -> Result<CommandOutcome, CaseCommandError> {
+        // The request as sent is what a repeat of it is compared with, not what was filled in.
         let meta = self.meta(actor, &action, request);
+        let action = self.with_other_case(case_id, action).await?;
+        let follow_up = FollowUp::of(case_id, &action);
+        let outcome = self.run(case_id, actor, action, &meta).await?;
+        if let (Some(follow_up), false) = (follow_up, self.interrupt_after_first_commit) {
+            self.follow_up(follow_up).await;
+        }
+        Ok(outcome)
+    }
+
+    /// A process that dies right after a command's own commit, before the steps it leaves due on
+    /// another case: for crash tests of the merge follower.
+    pub fn interrupted_after_first_commit(mut self) -> Self {
+        self.interrupt_after_first_commit = true;
+        self
+    }
+
+    /// One command on one stream, nothing after it.
+    pub(crate) async fn execute_once(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        action: CaseAction,
+        request: &Request,
+    ) -> Result<CommandOutcome, CaseCommandError> {
+        let meta = self.meta(actor, &action, request);
+        self.run(case_id, actor, action, &meta).await
+    }
+
+    async fn run(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        action: CaseAction,
+        meta: &CommandMeta,
+    ) -> Result<CommandOutcome, CaseCommandError> {
         let command = CaseCommand::new(actor.clone(), self.clock.now(), action);
-        let outcome = self.cases.execute(case_id, command, &meta).await;
+        let outcome = self.cases.execute(case_id, command, meta).await;
         self.committed(&outcome);
         outcome
     }
@@ -242,6 +284,7 @@ fn derived_id(actor: &Actor, kind: &str, request: &Request) -> String {
 /// The case a visit finding opens.
 fn finding_case(street: &str, community: &str, visit_id: &str, i: usize, f: Finding) -> OpenCase {
     OpenCase {
+        related_cases: vec![],
         channel: Channel::HouseholdVisit,
         kind: CaseKind::Report,
         category: f.category,

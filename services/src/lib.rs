@@ -8,6 +8,7 @@ pub mod cases;
 pub mod clock;
 pub mod command;
 pub mod community;
+pub mod duplicates;
 pub mod history;
 pub mod leader;
 pub mod org_file;

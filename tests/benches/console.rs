@@ -585,6 +585,7 @@ fn closed_case(org: &Organisation, n: u64, at: DateTime<Utc>) -> Vec<CaseEvent> 
     ][(n % 3) as usize];
     let contact_after = if n.is_multiple_of(7) { 30 * 60 } else { 60 };
     let open = OpenCase {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: CaseKind::Complaint,
         category: category.into(),
@@ -655,6 +656,7 @@ fn open_case(n: u64, in_street: u64) -> Vec<CaseEvent> {
     }
     let mut events = vec![
         CaseEvent::CaseOpened {
+            related_cases: vec![],
             channel: Channel::Hotline,
             kind: CaseKind::Complaint,
             category: category.into(),
@@ -709,6 +711,7 @@ fn big_case() -> Vec<CaseEvent> {
     location.address = Some("吉祥胡同 12 号".into());
     let mut events = vec![
         CaseEvent::CaseOpened {
+            related_cases: vec![],
             channel: Channel::Hotline,
             kind: CaseKind::Complaint,
             category: "noise".into(),

@@ -8,6 +8,7 @@
 
 mod audit;
 mod board;
+mod duplicates;
 mod errors;
 mod harness;
 mod map;

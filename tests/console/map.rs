@@ -31,6 +31,7 @@ fn case(street: &str, category: &str, point: Point, kind: CaseKind) -> OpenCase 
     location.lat = point.map(|p| p.0);
     location.lon = point.map(|p| p.1);
     OpenCase {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind,
         category: category.into(),

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod community;
+mod duplicates;
 mod idempotency;
 mod lifecycle;
 mod matrix;
@@ -56,6 +57,10 @@ on_both_stores!(
     community::a_need_is_claimed_delivered_and_confirmed,
     community::resources_are_offered_and_matched_and_case_tasks_score,
     community::bad_community_input_is_refused_with_its_field,
+    duplicates::merged_duplicates_close_with_their_primary,
+    duplicates::merges_are_refused_with_reasons,
+    duplicates::tags_and_proactive_cases,
+    duplicates::similar_cases_hot_spots_and_monthly_topics,
 );
 
 // Declared after `on_both_stores!`, which it uses for its own tests.

@@ -3,6 +3,7 @@
 mod community;
 mod crash;
 mod deadlines;
+mod merge_crash;
 mod read_models;
 mod reading;
 mod rebuild;
@@ -53,4 +54,5 @@ on_both_stores!(
     verify::a_built_read_model_altered_or_removed_fails_verification,
     community::a_scripted_year_gives_the_hand_computed_scores,
     community::a_community_rebuild_equals_the_live_model,
+    merge_crash::an_interrupted_merge_and_close_are_completed_once,
 );

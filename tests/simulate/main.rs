@@ -34,6 +34,16 @@ fn assert_sound(report: &SimReport) {
     let shown = report.render();
     assert_eq!(report.unexpected_errors(), 0, "{shown}");
     assert_eq!(report.skipped_steps, 0, "{shown}");
+    // Ground truth: the planted repeat clusters are found (DESIGN issue 13 targets).
+    let planted = &report.planted;
+    assert!(planted.clusters >= 10, "{shown}");
+    for figure in [
+        planted.finder_precision,
+        planted.finder_recall,
+        planted.hotspot_cluster_recall,
+    ] {
+        assert!(figure.is_some_and(|f| f >= 0.9), "{shown}");
+    }
     assert_eq!(
         report.cases, report.cases_opened,
         "every opened case is searchable\n{shown}"

@@ -37,6 +37,7 @@ pub trait Desk {
 /// A hotline complaint located only by its street (no requester, the category's urgency).
 pub fn complaint(street: &str, category: &str, description: &str) -> OpenCase {
     OpenCase {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: CaseKind::Complaint,
         category: category.into(),

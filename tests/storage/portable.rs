@@ -36,6 +36,7 @@ pub(crate) async fn some_history(store: &Store) {
     let hotline = Actor::hotline("op-1");
     for n in 0..2 {
         let open = OpenCase {
+            related_cases: vec![],
             channel: Channel::Hotline,
             kind: CaseKind::Complaint,
             category: "noise".into(),

@@ -36,6 +36,7 @@ fn answer(o: &CommandOutcome) -> (String, i64, LogPosition) {
 
 fn noise_complaint() -> OpenCase {
     OpenCase {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: CaseKind::Complaint,
         category: "noise".into(),

@@ -40,7 +40,7 @@ const NUMBERS: &[&str] = &["points", "households", "capacity", "need_no"];
 /// Fields naming a unit as `department:<code>` or `street:<code>`.
 const UNITS: &[&str] = &["unit", "redispatch_to", "responsible"];
 /// Fields whose lines are a list.
-const LINES: &[&str] = &["evidence", "visitors"];
+const LINES: &[&str] = &["evidence", "visitors", "add", "remove", "related_cases"];
 /// Local date-times (Asia/Shanghai) from `<input type="datetime-local">`.
 const TIMES: &[&str] = &[
     "until",
@@ -50,7 +50,12 @@ const TIMES: &[&str] = &[
     "available_until",
 ];
 /// Fields that belong to the page, not the body.
-const CONTROL: &[&str] = &["csrf_token", "expected_version", "idempotency_key"];
+const CONTROL: &[&str] = &[
+    "csrf_token",
+    "expected_version",
+    "idempotency_key",
+    "merge_into",
+];
 
 impl FormFields {
     pub fn get(&self, name: &str) -> Option<&str> {

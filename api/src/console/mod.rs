@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/members", post(board::register_member))
         .route("/intake", get(intake::form).post(intake::open))
+        .route("/intake/similar", post(intake::similar))
         .route("/cases", get(search::page))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/{action}", post(case::act))

@@ -94,6 +94,7 @@ pub fn report(mut fields: Fields, org: &Organisation) -> Result<Report, Open311E
     let requester = requester(&mut fields)?;
     Ok(Report {
         open: OpenCase {
+            related_cases: vec![],
             channel: Channel::Open311,
             kind: choices.kind,
             category: service.code.clone(),

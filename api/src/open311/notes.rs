@@ -89,6 +89,11 @@ fn describe(org: &Organisation, event: &CaseEvent) -> String {
         DeadlineBreached { deadline, .. } => {
             return format!("超期 {} deadline passed", deadline_name(deadline));
         }
+        CaseMerged { .. } => "并单 merged into another case about the same matter",
+        DuplicateAttached { .. } => "并单 a duplicate request was merged into this one",
+        CaseUnmerged { .. } => "取消并单 no longer merged",
+        DuplicateDetached { .. } => "取消并单 a duplicate request was separated again",
+        CaseTagged { .. } => "类案标签 tags changed",
         ReminderIssued { .. } => "催办 reminder issued",
         SupervisionIssued { .. } => "督办 supervision issued",
     };

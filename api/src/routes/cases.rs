@@ -120,7 +120,7 @@ async fn case_state(
 }
 
 /// The case as it stands, if it exists and the caller may read it.
-async fn readable_case(
+pub(super) async fn readable_case(
     state: &AppState,
     actor: &Actor,
     id: &str,

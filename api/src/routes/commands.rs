@@ -32,6 +32,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .case("exclusion", "不纳入考核 Exclude from assessment (hotline)", CaseAction::Exclusion)
         .case("whistles", "吹哨 Blow a whistle summoning departments (the street's dispatcher); answers whistle_no", CaseAction::BlowWhistle)
         .case("tasks", "需求清单 Publish a task (the street's dispatcher); answers task_no", CaseAction::PublishTask)
+        .case("tags", "类案标签 Add and remove tags from the organisation's vocabulary (hotline, dispatcher, handling unit)", CaseAction::Tags)
+        .case("merge", "并单 Merge this case as a duplicate into an open primary case (hotline; dispatcher when both are in its street)", CaseAction::merge)
+        .case("unmerge", "Undo a merge while the primary is open (hotline, dispatcher)", CaseAction::unmerge)
         .whistle("report-in", "报到 Report in to a whistle (summoned department)", |b: ReportIn| {
             WhistleAction::ReportIn { mode: b.mode }
         })

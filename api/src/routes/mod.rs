@@ -6,6 +6,7 @@ mod cases;
 mod commands;
 mod community;
 mod feed;
+mod hotspots;
 mod intake;
 mod org;
 mod reads;
@@ -25,4 +26,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(org::routes())
         .merge(reads::routes())
         .merge(community::routes())
+        .merge(hotspots::routes())
 }

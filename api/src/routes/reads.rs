@@ -11,6 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use shaobao_domain::Actor;
 use shaobao_projections::models::deadlines::{self, AlertItem};
+use shaobao_projections::models::hotspots;
 use shaobao_projections::models::inbox::{self, InboxItem};
 use shaobao_projections::models::queue::{self, QueueItem};
 use shaobao_projections::models::search::{self, CaseFilter, CaseSummary};
@@ -143,7 +144,8 @@ struct AlertQuery {
 }
 
 /// Approaching and breached deadlines still running, newest first. A dispatcher sees its street's,
-/// a department its own.
+/// a department its own. The first page starts with the hot spots' repeat warnings (kind
+/// `repeat`, with their cluster), newest first, for callers who read streets.
 #[utoipa::path(get, path = "/alerts", tag = "read models", params(AlertQuery),
     responses((status = 200, body = Page<AlertItem>), ReadErrors))]
 async fn alerts(
@@ -158,8 +160,19 @@ async fn alerts(
         after: query.page,
         limit: query.limit.unwrap_or(50),
     };
-    let found = deadlines::alerts(&state.store, &filter, &page).await;
-    Ok(Json(found.map_err(list_error)?))
+    let first_page = page.after.is_none();
+    let mut found = deadlines::alerts(&state.store, &filter, &page)
+        .await
+        .map_err(list_error)?;
+    if first_page && filter.department.is_none() {
+        let settings = &state.org.hotspots;
+        let now = state.clock.now();
+        let street = filter.street.as_deref();
+        let mut repeats = hotspots::repeat_alerts(&state.store, settings, street, now).await?;
+        repeats.append(&mut found.items);
+        found.items = repeats;
+    }
+    Ok(Json(found))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

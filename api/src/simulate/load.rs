@@ -65,6 +65,7 @@ impl LoadTarget {
         let mut ids = Vec::with_capacity(cases);
         for n in 0..cases {
             let open = OpenCase {
+                related_cases: vec![],
                 channel: Channel::Hotline,
                 kind: CaseKind::Complaint,
                 category: org.categories[0].code.clone(),

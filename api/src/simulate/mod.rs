@@ -23,6 +23,7 @@ mod error;
 pub mod harness;
 pub mod load;
 pub mod plan;
+mod planted;
 mod print;
 mod report;
 pub mod roster;
@@ -42,6 +43,7 @@ use shaobao_services::clock::Clock;
 use shaobao_services::org_file::load_org;
 
 pub use error::SimError;
+pub use planted::PlantedReport;
 pub use report::{DistrictRates, SimReport};
 
 use client::ApiClient;
@@ -170,6 +172,14 @@ async fn drive(
         state.org.scoring,
     )
     .await?;
+    let planted = planted::plant_and_measure(
+        runner.client(),
+        &runner.roster.hotline,
+        &runner.roster.auditor,
+        &state.org,
+        &format!("sim-{}", config.seed),
+    )
+    .await?;
     Ok(SimReport {
         seed: config.seed,
         days: config.days,
@@ -195,6 +205,7 @@ async fn drive(
         district: report::district_rates(&read.streets),
         streets: read.streets,
         unit_scores,
+        planted,
     })
 }
 

@@ -37,7 +37,22 @@ impl SimReport {
         self.render_rates(&mut out);
         self.render_community(&mut out);
         self.render_calibration(&mut out);
+        self.render_planted(&mut out);
         out
+    }
+
+    fn render_planted(&self, out: &mut String) {
+        let p = &self.planted;
+        let _ = writeln!(
+            out,
+            "planted repeat clusters: {} clusters, {} cases: similar-case finder (top 5) \
+             precision {}, recall {}; hot-spot cluster recall {} (targets ≥ 90 %)",
+            p.clusters,
+            p.cases,
+            percent(p.finder_precision),
+            percent(p.finder_recall),
+            percent(p.hotspot_cluster_recall)
+        );
     }
 
     fn render_counts(&self, out: &mut String) {

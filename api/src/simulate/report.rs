@@ -45,6 +45,8 @@ pub struct SimReport {
     pub district: DistrictRates,
     /// Community mobilisation: the units' points for the year, and where they would stand.
     pub unit_scores: UnitScores,
+    /// The finder and the hot spots on planted repeat clusters (ground truth).
+    pub planted: super::planted::PlantedReport,
 }
 
 /// The 三率 over the whole district, from the street rows.

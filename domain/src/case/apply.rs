@@ -21,6 +21,7 @@ impl Case {
                 requester,
                 source,
                 at,
+                related_cases,
             } => {
                 self.intake = Some(Intake {
                     channel,
@@ -31,6 +32,7 @@ impl Case {
                     location,
                     requester,
                     source,
+                    related_cases,
                     opened_at: at,
                 });
                 self.enter(CaseState::Received);
@@ -224,6 +226,38 @@ impl Case {
             CaseExcludedFromAssessment { reason, .. } => {
                 self.excluded = true;
                 self.exclusion_reason = Some(reason);
+            }
+            CaseMerged { into, note, at } => {
+                let from = self.state.unwrap_or(CaseState::Received);
+                self.merge = Some(MergedInto {
+                    into,
+                    note,
+                    at,
+                    from,
+                });
+                self.enter(CaseState::Merged);
+            }
+            CaseUnmerged { .. } => {
+                let from = self.merge.take().map_or(CaseState::Received, |m| m.from);
+                self.enter(from);
+            }
+            DuplicateAttached {
+                case_id,
+                requester,
+                at,
+            } => self.duplicates.push(AttachedDuplicate {
+                case_id,
+                requester,
+                at,
+            }),
+            DuplicateDetached { case_id, .. } => {
+                self.duplicates.retain(|d| d.case_id != case_id);
+            }
+            CaseTagged { added, removed, .. } => {
+                self.tags.extend(added);
+                for tag in &removed {
+                    self.tags.remove(tag);
+                }
             }
         }
     }

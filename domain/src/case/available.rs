@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use super::body::ReturnVerdict;
 use super::command::{CaseAction, TaskAction, WhistleAction};
 use super::error::CaseError;
-use super::guard::require_hotline;
+use super::guard::{acts_as, require_hotline};
 use super::state::{Case, CaseState};
 use super::task::TaskStatus;
 use super::value::CaseKind;
@@ -51,11 +51,14 @@ pub enum AvailableAction {
     Park,
     Unpark,
     Exclusion,
+    Tags,
+    Merge,
+    Unmerge,
 }
 
 impl AvailableAction {
     /// Every action on the case as a whole (no whistle or task number), in life-cycle order.
-    pub const CASE_ACTIONS: [AvailableAction; 19] = {
+    pub const CASE_ACTIONS: [AvailableAction; 22] = {
         use AvailableAction::*;
         [
             Answer,
@@ -77,6 +80,9 @@ impl AvailableAction {
             Park,
             Unpark,
             Exclusion,
+            Tags,
+            Merge,
+            Unmerge,
         ]
     };
 
@@ -113,6 +119,9 @@ impl AvailableAction {
             Park => "park",
             Unpark => "unpark",
             Exclusion => "exclusion",
+            Tags => "tags",
+            Merge => "merge",
+            Unmerge => "unmerge",
         }
     }
 
@@ -151,7 +160,13 @@ impl AvailableAction {
     pub fn of(action: &CaseAction) -> Option<AvailableAction> {
         use AvailableAction as A;
         Some(match action {
-            CaseAction::Open(_) | CaseAction::RecordDeadline(_) => return None,
+            // The deadline service's and the merge follower's steps, never a person's.
+            CaseAction::Open(_)
+            | CaseAction::RecordDeadline(_)
+            | CaseAction::AttachDuplicate { .. }
+            | CaseAction::DetachDuplicate { .. }
+            | CaseAction::CloseViaPrimary { .. }
+            | CaseAction::AbandonMerge { .. } => return None,
             CaseAction::Answer(_) => A::Answer,
             CaseAction::Dispatch(_) => A::Dispatch,
             CaseAction::Sign => A::Sign,
@@ -188,6 +203,9 @@ impl AvailableAction {
             CaseAction::Park(_) => A::Park,
             CaseAction::Unpark(_) => A::Unpark,
             CaseAction::Exclusion(_) => A::Exclusion,
+            CaseAction::Tags(_) => A::Tags,
+            CaseAction::Merge { .. } => A::Merge,
+            CaseAction::Unmerge { .. } => A::Unmerge,
         })
     }
 }
@@ -263,6 +281,12 @@ impl Case {
             });
         }
         let name = action.name();
+        // A merged duplicate takes no command but unmerge.
+        if state == Merged && action != A::Unmerge {
+            return Err(CaseError::MergedDuplicate {
+                into: self.merged_into().unwrap_or_default().to_string(),
+            });
+        }
         match action {
             A::Answer => {
                 self.require_coordinator(actor, name)?;
@@ -409,6 +433,12 @@ impl Case {
             A::Reopen => {
                 self.require_coordinator(actor, name)?;
                 self.require_state(name, &[AwaitingCallback, Closed])?;
+                if let Some(primary) = self.merged_into() {
+                    // Closed with its primary: reopening the primary is what reaches it again.
+                    return Err(CaseError::ClosedWithPrimary {
+                        primary: primary.to_string(),
+                    });
+                }
                 let reopens_left = match (&self.closure, state) {
                     (Some(closure), Closed) => {
                         if at > closure.reopen_until {
@@ -445,6 +475,33 @@ impl Case {
                 if self.excluded {
                     return Err(CaseError::AlreadyExcluded);
                 }
+            }
+            A::Tags => {
+                let handling_unit = self
+                    .handling_unit
+                    .as_ref()
+                    .is_some_and(|unit| acts_as(actor, unit));
+                if self.require_coordinator(actor, name).is_err() && !handling_unit {
+                    return Err(CaseError::MayNotTag);
+                }
+            }
+            A::Merge => {
+                self.require_coordinator(actor, name)?;
+                if matches!(state, Answered | Closed) {
+                    return Err(CaseError::WrongState {
+                        action: name,
+                        state,
+                    });
+                }
+                if !self.duplicates.is_empty() {
+                    return Err(CaseError::HasDuplicates {
+                        count: self.duplicates.len(),
+                    });
+                }
+            }
+            A::Unmerge => {
+                self.require_coordinator(actor, name)?;
+                self.require_state(name, &[Merged])?;
             }
         }
         Ok(())

@@ -26,6 +26,30 @@ pub struct OpenCase {
     /// Set by the service layer for household-visit findings; not part of the public body.
     #[serde(skip)]
     pub source: Option<VisitLink>,
+    /// With channel `proactive`: the cases of the hot spot this case governs (case ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_cases: Vec<String>,
+}
+
+/// 并单 merge this case, as a duplicate, into the open case `into`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MergeCase {
+    pub into: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// 类案标签 tags to add and remove, from the organisation's vocabulary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Tags {
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub remove: Vec<String>,
 }
 
 /// An optional free-text note (answer, close, unpark).

@@ -54,6 +54,7 @@ impl Case {
             at: cx.at,
             reopen_until: cx.org.due(Timer::ReopenWindow, cx.at),
             reopens_left: cx.org.sla.max_reopens.saturating_sub(self.reopen_count),
+            via_primary: None,
         }])
     }
 

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::body::*;
-use super::value::{Rating, ReportInMode};
+use super::state::CaseState;
+use super::value::{Rating, ReportInMode, Requester};
 use crate::actor::Actor;
 
 /// One command: who, when (time always comes from outside) and what.
@@ -35,9 +36,15 @@ pub enum CaseAction {
     Return(ReturnCase),
     ReturnDecision(ReturnDecision),
     BlowWhistle(BlowWhistle),
-    Whistle { no: u32, action: WhistleAction },
+    Whistle {
+        no: u32,
+        action: WhistleAction,
+    },
     PublishTask(PublishTask),
-    Task { no: u32, action: TaskAction },
+    Task {
+        no: u32,
+        action: TaskAction,
+    },
     Progress(Progress),
     Extension(RequestExtension),
     ExtensionDecision(DecideExtension),
@@ -49,10 +56,70 @@ pub enum CaseAction {
     Park(Park),
     Unpark(Note),
     Exclusion(Reason),
+    /// 并单: this case (`case_id`) becomes a duplicate of `body.into`; `primary` is that case as
+    /// the service found it (`None`: no such case).
+    Merge {
+        case_id: String,
+        body: MergeCase,
+        primary: Option<OtherCase>,
+    },
+    /// Undo a merge while the primary (`primary`, as the service found it) is open.
+    Unmerge {
+        body: Note,
+        primary: Option<OtherCase>,
+    },
+    Tags(Tags),
+    /// On the primary: the second half of a merge (the merge follower's or the service's step).
+    AttachDuplicate {
+        case_id: String,
+        requester: Option<Requester>,
+    },
+    /// On the primary: the second half of an unmerge.
+    DetachDuplicate {
+        case_id: String,
+    },
+    /// On a duplicate: its primary `primary` closed, so it closes too.
+    CloseViaPrimary {
+        primary: String,
+    },
+    /// On a duplicate: `primary` refused the attachment (it closed or merged meanwhile), so the
+    /// merge is undone.
+    AbandonMerge {
+        primary: String,
+    },
     RecordDeadline(RecordDeadline),
 }
 
+/// Another case, as a decision about this one needs to know it (the service reads it from its
+/// stream just before deciding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherCase {
+    pub case_id: String,
+    pub state: CaseState,
+    pub street: String,
+    /// Its primary, when it is itself a merged duplicate.
+    pub merged_into: Option<String>,
+}
+
 impl CaseAction {
+    /// A merge as a request asks for it: the case service fills in this case's id and the primary
+    /// as it reads it, just before deciding.
+    pub fn merge(body: MergeCase) -> Self {
+        CaseAction::Merge {
+            case_id: String::new(),
+            body,
+            primary: None,
+        }
+    }
+
+    /// An unmerge as a request asks for it: the case service fills in the primary.
+    pub fn unmerge(body: Note) -> Self {
+        CaseAction::Unmerge {
+            body,
+            primary: None,
+        }
+    }
+
     /// The action's name as in the HTTP paths (DESIGN §6); used in error messages.
     pub fn name(&self) -> &'static str {
         match self {
@@ -78,6 +145,13 @@ impl CaseAction {
             CaseAction::Park(_) => "park",
             CaseAction::Unpark(_) => "unpark",
             CaseAction::Exclusion(_) => "exclusion",
+            CaseAction::Merge { .. } => "merge",
+            CaseAction::Unmerge { .. } => "unmerge",
+            CaseAction::Tags(_) => "tags",
+            CaseAction::AttachDuplicate { .. } => "attach duplicate",
+            CaseAction::DetachDuplicate { .. } => "detach duplicate",
+            CaseAction::CloseViaPrimary { .. } => "close via primary",
+            CaseAction::AbandonMerge { .. } => "abandon merge",
             CaseAction::RecordDeadline(_) => "deadline",
         }
     }

@@ -73,7 +73,7 @@ pub struct DeadlineAlert {
 
 impl Case {
     /// The deadlines still running, with their due times: what the deadline service watches.
-    /// Empty while parked, closed, answered or not dispatched.
+    /// Empty while parked, closed, answered, merged or not dispatched.
     pub fn pending_deadlines(&self) -> Vec<(DeadlineRef, DateTime<Utc>)> {
         self.state
             .map_or_else(Vec::new, |state| self.running_deadlines(state))
@@ -108,7 +108,7 @@ impl Case {
             })
             .collect();
         use CaseState::*;
-        if !matches!(state, Parked | Closed | Answered | Received) {
+        if !matches!(state, Parked | Closed | Answered | Received | Merged) {
             for whistle in self.whistles.iter().filter(|w| !w.is_closed()) {
                 for summoned in &whistle.departments {
                     if summoned.status == super::whistle::DepartmentStatus::Summoned {

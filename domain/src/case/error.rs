@@ -62,6 +62,18 @@ pub enum CaseError {
     },
     #[error("responsible is required to rule a dispute")]
     ResponsibleRequired,
+    #[error("{field}: `{value}` is not a case id")]
+    MalformedCaseId { field: String, value: String },
+    #[error("related_cases go only with channel `proactive`")]
+    RelatedCasesNotProactive,
+    #[error("a proactive case has no requester")]
+    ProactiveWithRequester,
+    #[error("a case cannot be merged into itself")]
+    MergeIntoItself,
+    #[error("add or remove must name at least one tag")]
+    NoTags,
+    #[error("tag `{tag}` is both added and removed")]
+    TagAddedAndRemoved { tag: String },
 
     // --- 400 UnknownReference ----------------------------------------------------------------
     #[error("{field}: `{code}` is not in the organisation")]
@@ -100,6 +112,12 @@ pub enum CaseError {
     MayNotClaim,
     #[error("only whoever claimed task {no} may complete it")]
     NotClaimant { no: u32 },
+    #[error("a street dispatcher merges only into cases of its own street, not of `{street}`")]
+    MergeAcrossStreets { street: String },
+    #[error("only the hotline, the case's street dispatcher or its handling unit may tag it")]
+    MayNotTag,
+    #[error("a {role} may not open proactive cases")]
+    MayNotOpenProactive { role: &'static str },
 
     // --- 404 NotFound ------------------------------------------------------------------------
     #[error("no case has been opened under this id")]
@@ -175,6 +193,28 @@ pub enum CaseError {
         step: DeadlineStep,
         requires: DeadlineStep,
     },
+    #[error("case `{into}` is {state}: a duplicate is merged only into an open case")]
+    PrimaryNotOpen { into: String, state: CaseState },
+    #[error("case `{into}` is merged into this case: merging back would make a cycle")]
+    MergeCycle { into: String },
+    #[error("this case is the primary of {count} duplicate(s): unmerge them before merging it")]
+    HasDuplicates { count: usize },
+    #[error("this case is merged into `{into}`: unmerge it first")]
+    MergedDuplicate { into: String },
+    #[error("the primary case `{primary}` is closed: its duplicates close with it, no unmerge")]
+    PrimaryClosed { primary: String },
+    #[error("this duplicate closed with its primary `{primary}`: reopen the primary instead")]
+    ClosedWithPrimary { primary: String },
+    #[error("this case is {state}: it accepts no duplicates")]
+    AcceptsNoDuplicates { state: CaseState },
+    #[error("this case is not merged into `{primary}`")]
+    NotMergedInto { primary: String },
+    #[error("case `{case_id}` is already attached as a duplicate")]
+    AlreadyAttached { case_id: String },
+    #[error("case `{case_id}` is not attached as a duplicate")]
+    NotAttached { case_id: String },
+    #[error("the case already has every tag added and none of the tags removed")]
+    TagsUnchanged,
 }
 
 impl CaseError {
@@ -195,7 +235,13 @@ impl CaseError {
             | ExtensionTooLong { .. }
             | ReviewNotInFuture
             | FieldNotForDecision { .. }
-            | ResponsibleRequired => ErrorKind::Invalid,
+            | ResponsibleRequired
+            | MalformedCaseId { .. }
+            | RelatedCasesNotProactive
+            | ProactiveWithRequester
+            | MergeIntoItself
+            | NoTags
+            | TagAddedAndRemoved { .. } => ErrorKind::Invalid,
             UnknownReference { .. } => ErrorKind::UnknownReference,
             MayNotOpen { .. }
             | RoleMayNotAct { .. }
@@ -208,7 +254,10 @@ impl CaseError {
             | SystemOnly
             | NotSummoned { .. }
             | MayNotClaim
-            | NotClaimant { .. } => ErrorKind::Forbidden,
+            | NotClaimant { .. }
+            | MergeAcrossStreets { .. }
+            | MayNotTag
+            | MayNotOpenProactive { .. } => ErrorKind::Forbidden,
             NotOpened | WhistleNotFound { .. } | TaskNotFound { .. } => ErrorKind::NotFound,
             AlreadyOpened
             | WrongState { .. }
@@ -237,7 +286,18 @@ impl CaseError {
             | AlreadyRecorded { .. }
             | AlreadyDue
             | TooEarly { .. }
-            | StepOutOfOrder { .. } => ErrorKind::Refused,
+            | StepOutOfOrder { .. }
+            | PrimaryNotOpen { .. }
+            | MergeCycle { .. }
+            | HasDuplicates { .. }
+            | MergedDuplicate { .. }
+            | PrimaryClosed { .. }
+            | NotMergedInto { .. }
+            | AcceptsNoDuplicates { .. }
+            | ClosedWithPrimary { .. }
+            | AlreadyAttached { .. }
+            | NotAttached { .. }
+            | TagsUnchanged => ErrorKind::Refused,
         }
     }
 
@@ -251,7 +311,13 @@ impl CaseError {
             | CallbackDetailRequired { field }
             | CallbackDetailForbidden { field }
             | FieldNotForDecision { field, .. }
+            | MalformedCaseId { field, .. }
             | UnknownReference { field, .. } => Some(field),
+            RelatedCasesNotProactive => Some("related_cases"),
+            ProactiveWithRequester => Some("requester"),
+            MergeIntoItself => Some("into"),
+            NoTags => Some("add"),
+            TagAddedAndRemoved { .. } => Some("remove"),
             NoDepartments | DuplicateDepartment { .. } | NoLeadDepartment => Some("departments"),
             RatingsMismatch { .. } => Some("ratings"),
             UnresolvableNeedsReason => Some("summary"),

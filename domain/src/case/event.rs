@@ -16,10 +16,12 @@ use crate::sla::{Urgency, WhistleKind};
 /// Declares the event enum and derives, from the same list, `event_type` (the variant name) and
 /// `at` (every variant must carry one).
 macro_rules! case_events {
-    ($( $(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+    ($( $(#[$doc:meta])* $name:ident {
+        $( $(#[$field_attr:meta])* $field:ident : $ty:ty ),* $(,)?
+    } )*) => {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         pub enum CaseEvent {
-            $( $(#[$doc])* $name { $($field: $ty),* }, )*
+            $( $(#[$doc])* $name { $( $(#[$field_attr])* $field: $ty ),* }, )*
         }
 
         impl CaseEvent {
@@ -38,10 +40,14 @@ macro_rules! case_events {
 
 case_events! {
     /// 受理 intake. `urgency` is the one in force (the category default when none was given).
+    /// `related_cases`: a proactive case's hot-spot cases (left out when empty, so events recorded
+    /// before it existed keep their hashes).
     CaseOpened {
         channel: Channel, kind: CaseKind, category: String, urgency: Urgency,
         description: String, location: Location, requester: Option<Requester>,
         source: Option<VisitLink>, at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        related_cases: Vec<String>,
     }
     /// 直接答复 a consultation answered at intake (final).
     AnsweredDirectly { note: Option<String>, at: DateTime<Utc> }
@@ -109,9 +115,12 @@ case_events! {
         attempt: u32, reached: bool, resolved: Option<bool>, satisfaction: Option<Satisfaction>,
         comment: Option<String>, at: DateTime<Utc>,
     }
-    /// 结案 closed, with the reopen window and the reopens left.
+    /// 结案 closed, with the reopen window and the reopens left. `via_primary`: a merged
+    /// duplicate closed because its primary closed (no reopen of its own).
     CaseClosed {
         note: Option<String>, at: DateTime<Utc>, reopen_until: DateTime<Utc>, reopens_left: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via_primary: Option<String>,
     }
     /// 重办 with a new resolve deadline; `reopen_count` counts this one.
     CaseReopened { reason: String, at: DateTime<Utc>, resolve_by: DateTime<Utc>, reopen_count: u32 }
@@ -124,6 +133,16 @@ case_events! {
     }
     /// 不纳入考核 excluded from assessment.
     CaseExcludedFromAssessment { reason: String, at: DateTime<Utc> }
+    /// 并单 this case is a duplicate of the open case `into`.
+    CaseMerged { into: String, note: Option<String>, at: DateTime<Utc> }
+    /// On the primary: duplicate `case_id` was merged into it; its requester is called back too.
+    DuplicateAttached { case_id: String, requester: Option<Requester>, at: DateTime<Utc> }
+    /// A merge undone (made in error, or not completed because `primary` refused it).
+    CaseUnmerged { primary: String, note: Option<String>, at: DateTime<Utc> }
+    /// On the primary: duplicate `case_id` is no longer attached.
+    DuplicateDetached { case_id: String, at: DateTime<Utc> }
+    /// 类案标签 tags added and removed (each from the organisation's vocabulary).
+    CaseTagged { added: Vec<String>, removed: Vec<String>, at: DateTime<Utc> }
     DeadlineApproaching { deadline: DeadlineRef, due_at: DateTime<Utc>, at: DateTime<Utc> }
     DeadlineBreached { deadline: DeadlineRef, due_at: DateTime<Utc>, at: DateTime<Utc> }
     /// 催办 reminder, after the breach.

@@ -121,6 +121,15 @@ pub(super) fn require_hotline(actor: &Actor, action: &'static str) -> Result<(),
     }
 }
 
+/// The system steps (the merge follower's), never a person's.
+pub(super) fn require_system(actor: &Actor) -> Result<(), CaseError> {
+    if actor.role == Role::System {
+        Ok(())
+    } else {
+        Err(CaseError::SystemOnly)
+    }
+}
+
 /// Whether `actor` speaks for `unit`.
 pub(super) fn acts_as(actor: &Actor, unit: &Unit) -> bool {
     match (&actor.role, unit) {

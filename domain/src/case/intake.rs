@@ -7,7 +7,7 @@ use super::error::CaseError;
 use super::event::CaseEvent;
 use super::guard::{known_unit, non_blank, MAX_DESCRIPTION_CHARS};
 use super::state::Case;
-use super::value::{Dispatcher, Location, Unit};
+use super::value::{Channel, Dispatcher, Location, Unit};
 use super::{Ctx, Decision};
 use crate::actor::Role;
 use crate::org::Organisation;
@@ -31,6 +31,7 @@ impl Case {
             }
             other => return Err(CaseError::MayNotOpen { role: other.name() }),
         }
+        check_proactive(cx, &body)?;
         let category = cx
             .org
             .category(&body.category)
@@ -53,6 +54,7 @@ impl Case {
             requester: body.requester,
             source: body.source,
             at: cx.at,
+            related_cases: body.related_cases,
         }])
     }
 
@@ -126,6 +128,44 @@ impl Case {
             .as_ref()
             .map_or(Urgency::Ordinary, |intake| intake.urgency)
     }
+}
+
+/// 主动治理: a proactive case is opened by the hotline or a street dispatcher, has no requester,
+/// and only it lists related cases (well-formed case ids, each once).
+fn check_proactive(cx: &Ctx, body: &OpenCase) -> Result<(), CaseError> {
+    if body.channel != Channel::Proactive {
+        return match body.related_cases.is_empty() {
+            true => Ok(()),
+            false => Err(CaseError::RelatedCasesNotProactive),
+        };
+    }
+    if !matches!(cx.actor.role, Role::Hotline | Role::Dispatcher { .. }) {
+        return Err(CaseError::MayNotOpenProactive {
+            role: cx.actor.role.name(),
+        });
+    }
+    if body.requester.is_some() {
+        return Err(CaseError::ProactiveWithRequester);
+    }
+    for (i, id) in body.related_cases.iter().enumerate() {
+        if !is_case_id(id) || body.related_cases[..i].contains(id) {
+            return Err(CaseError::MalformedCaseId {
+                field: format!("related_cases[{i}]"),
+                value: id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A case id: a UUID in its hyphenated text form (as the service makes them).
+pub fn is_case_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// The street exists; the community, if given, is in it; the grid, if given, is in the community

@@ -3,7 +3,8 @@
 //! Decisions are pure synchronous functions, `Case::decide(&self, command, &Organisation)`,
 //! split by phase: `intake` (open, answer, dispatch), `returns` (return and dispute), `handling`
 //! (sign, contact, progress, extension, resolution, verification), `whistle`, `task`, `closure`
-//! (callback, close, reopen, park, exclusion) and `deadline`. Who may take which action in which
+//! (callback, close, reopen, park, exclusion), `duplicate` (merge, unmerge and the primary's
+//! side of both), `tags` and `deadline`. Who may take which action in which
 //! state and time window is decided in one place, `available` ([`Case::permit`], also behind
 //! [`Case::available_actions`]): `decide` runs it first, so the phase functions only validate the
 //! request body and build the events. Shared checks live in `guard`.
@@ -17,6 +18,7 @@ mod body;
 mod closure;
 mod command;
 mod deadline;
+mod duplicate;
 mod error;
 mod event;
 mod guard;
@@ -25,6 +27,7 @@ mod intake;
 mod privacy;
 mod returns;
 mod state;
+mod tags;
 mod task;
 mod value;
 mod view;
@@ -43,10 +46,11 @@ pub use deadline::{DeadlineAlert, DeadlineRef, DeadlineStep, SupervisionLevel};
 pub use error::{CaseError, ErrorKind};
 pub use event::{CaseEvent, DeadlineDue, SummonedDepartment};
 pub use guard::MAX_DESCRIPTION_CHARS;
+pub use intake::is_case_id;
 pub use privacy::RequesterAccess;
 pub use state::{
-    Callbacks, Case, CaseState, Clock, Closure, Deadlines, Extension, Intake, Parking,
-    PendingReturn, Resolution,
+    AttachedDuplicate, Callbacks, Case, CaseState, Clock, Closure, Deadlines, Extension, Intake,
+    MergedInto, Parking, PendingReturn, Resolution,
 };
 pub use task::{Task, TaskStatus};
 pub use value::*;
@@ -114,6 +118,19 @@ impl Case {
             CaseAction::Park(body) => self.park(&cx, body),
             CaseAction::Unpark(note) => self.unpark(&cx, note),
             CaseAction::Exclusion(reason) => self.exclude(&cx, reason),
+            CaseAction::Merge {
+                case_id,
+                body,
+                primary,
+            } => self.merge_into(&cx, &case_id, body, primary),
+            CaseAction::Unmerge { body, primary } => self.unmerge(&cx, body, primary),
+            CaseAction::Tags(body) => self.tag(&cx, body),
+            CaseAction::AttachDuplicate { case_id, requester } => {
+                self.attach_duplicate(&cx, case_id, requester)
+            }
+            CaseAction::DetachDuplicate { case_id } => self.detach_duplicate(&cx, case_id),
+            CaseAction::CloseViaPrimary { primary } => self.close_via_primary(&cx, primary),
+            CaseAction::AbandonMerge { primary } => self.abandon_merge(&cx, primary),
             CaseAction::RecordDeadline(body) => self.record_deadline(&cx, body),
         }
     }

@@ -1,5 +1,6 @@
 //! The case as its events leave it. Serialized as-is by `GET /cases/{id}`.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -38,6 +39,9 @@ pub enum CaseState {
     Closed,
     /// Clocks paused.
     Parked,
+    /// A duplicate merged into an open primary case: its own clocks stop, it takes no command
+    /// but `unmerge`, and it closes when its primary closes.
+    Merged,
 }
 
 impl CaseState {
@@ -54,6 +58,7 @@ impl CaseState {
             CaseState::AwaitingCallback => "awaiting_callback",
             CaseState::Closed => "closed",
             CaseState::Parked => "parked",
+            CaseState::Merged => "merged",
         }
     }
 
@@ -101,6 +106,33 @@ pub struct Case {
     pub(super) supervision: Option<SupervisionLevel>,
     /// Deadline events recorded, oldest first.
     pub(super) alerts: Vec<DeadlineAlert>,
+    /// 类案 tags from the organisation's vocabulary, sorted.
+    pub(super) tags: BTreeSet<String>,
+    /// Set while this case is a duplicate merged into another.
+    pub(super) merge: Option<MergedInto>,
+    /// Duplicates attached to this case (as primary), in the order they were attached.
+    pub(super) duplicates: Vec<AttachedDuplicate>,
+}
+
+/// Where a merged duplicate went, and where it returns on unmerge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergedInto {
+    /// The primary case's id.
+    pub into: String,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    /// The state the duplicate was in when merged.
+    pub from: CaseState,
+}
+
+/// A duplicate attached to this (primary) case: its requester must be reached by the callback too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttachedDuplicate {
+    pub case_id: String,
+    pub requester: Option<Requester>,
+    pub at: DateTime<Utc>,
 }
 
 /// What was recorded at intake.
@@ -115,6 +147,9 @@ pub struct Intake {
     pub location: Location,
     pub requester: Option<Requester>,
     pub source: Option<VisitLink>,
+    /// A proactive case's hot-spot cases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_cases: Vec<String>,
     pub opened_at: DateTime<Utc>,
 }
 

@@ -13,6 +13,9 @@ pub enum Channel {
     WalkIn,
     Open311,
     Volunteer,
+    /// 主动治理 opened by a street or the hotline before anyone called (no requester), usually
+    /// for a hot spot's cases (`related_cases`).
+    Proactive,
 }
 
 /// What the requester wants.

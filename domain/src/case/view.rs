@@ -1,5 +1,6 @@
 //! Read accessors for the HTTP layer, projections and the deadline service.
 
+use super::command::OtherCase;
 use super::deadline::{DeadlineAlert, SupervisionLevel};
 use super::state::*;
 use super::task::Task;
@@ -111,5 +112,38 @@ impl Case {
     /// Deadline events recorded, oldest first.
     pub fn alerts(&self) -> &[DeadlineAlert] {
         &self.alerts
+    }
+
+    /// 类案 tags, sorted.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.tags.iter().map(String::as_str)
+    }
+
+    /// The primary this case is merged into (kept after it closed with its primary).
+    pub fn merged_into(&self) -> Option<&str> {
+        self.merge.as_ref().map(|m| m.into.as_str())
+    }
+
+    pub fn merge(&self) -> Option<&MergedInto> {
+        self.merge.as_ref()
+    }
+
+    /// The duplicates attached to this case, in the order they were attached.
+    pub fn duplicates(&self) -> &[AttachedDuplicate] {
+        &self.duplicates
+    }
+
+    pub fn duplicate(&self, case_id: &str) -> Option<&AttachedDuplicate> {
+        self.duplicates.iter().find(|d| d.case_id == case_id)
+    }
+
+    /// This case as a decision about another case needs to know it.
+    pub fn as_other(&self, case_id: &str) -> Option<OtherCase> {
+        Some(OtherCase {
+            case_id: case_id.to_string(),
+            state: self.state?,
+            street: self.street()?.to_string(),
+            merged_into: self.merged_into().map(str::to_string),
+        })
     }
 }

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Department, District, Organisation, Scoring, Street, Weights};
+use super::{
+    Category, Department, District, Hotspots, Organisation, Scoring, Street, Tag, Weights,
+};
 use crate::calendar::{WorkingCalendar, TIMEZONE};
 use crate::sla::{SlaPolicy, Span, UrgencySla, WhistleSla};
 
@@ -27,6 +29,10 @@ pub struct OrgFile {
     /// Optional; each key defaults on its own.
     #[serde(default)]
     pub weights: Weights,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub hotspots: Hotspots,
 }
 
 /// `[scoring]`: every key optional (see [`Scoring`]).
@@ -130,6 +136,8 @@ impl From<Organisation> for OrgFile {
             categories: org.categories.into_iter().map(CategoryFile::from).collect(),
             scoring: org.scoring.into(),
             weights: org.weights,
+            tags: org.tags,
+            hotspots: org.hotspots,
         }
     }
 }

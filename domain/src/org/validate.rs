@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::file::{CalendarFile, CategoryFile, OrgFile, ScoringFile, SlaFile, UrgencyFile};
-use super::{Category, OrgError, Organisation, Scoring};
+use super::{Category, Hotspots, OrgError, Organisation, Scoring};
 use crate::calendar::{CalendarError, WorkingCalendar, WorkingPeriod, TIMEZONE};
 use crate::sla::{SlaPolicy, Span, UrgencySla, WhistleSla};
 
@@ -75,6 +75,13 @@ impl TryFrom<OrgFile> for Organisation {
 
         let scoring = scoring(f.scoring, "scoring")?;
         let weights = f.weights.checked("weights")?;
+        let mut tags = Seen::default();
+        for (i, t) in f.tags.iter().enumerate() {
+            let at = format!("tags[{i}]");
+            tags.code(&t.code, &at, "tag")?;
+            check_name(&key(&at, "name"), &t.name)?;
+        }
+        hotspots(&f.hotspots, "hotspots")?;
         Ok(Organisation {
             district: f.district,
             streets: f.streets,
@@ -84,8 +91,28 @@ impl TryFrom<OrgFile> for Organisation {
             calendar,
             scoring,
             weights,
+            tags: f.tags,
+            hotspots: f.hotspots,
         })
     }
+}
+
+fn hotspots(h: &Hotspots, at: &str) -> Result<()> {
+    if !(h.radius_m.is_finite() && h.radius_m > 0.0) {
+        let msg = format!("must be a positive number of metres, got {}", h.radius_m);
+        return Err(OrgError::invalid(key(at, "radius_m"), msg));
+    }
+    if h.window_days == 0 {
+        return Err(OrgError::invalid(
+            key(at, "window_days"),
+            "must be at least 1",
+        ));
+    }
+    if h.repeat_threshold < 2 {
+        let msg = "must be at least 2 (a repeat needs two cases)".to_string();
+        return Err(OrgError::invalid(key(at, "repeat_threshold"), msg));
+    }
+    Ok(())
 }
 
 fn scoring(f: ScoringFile, at: &str) -> Result<Scoring> {

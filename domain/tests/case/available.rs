@@ -472,6 +472,22 @@ fn table() -> Vec<Row> {
                 ),
             ],
         ),
+        // A duplicate takes nothing but unmerge; a primary cannot itself be merged.
+        row(
+            "merged",
+            and(at_department(), [merged_into(PRIMARY, H)]),
+            2 * H,
+            &[("hotline", "unmerge"), ("street", "unmerge")],
+        ),
+        row(
+            "handling primary with a duplicate",
+            and(handling(), [attached(DUPLICATE, 5 * H)]),
+            7 * H,
+            &handling_expect(
+                "park exclusion",
+                "contact return progress extension resolution claim:1",
+            ),
+        ),
         // 景山 dispatched to 城管: the street, not the hotline's alone, decides returns and
         // verifies.
         row(
@@ -498,6 +514,24 @@ fn table() -> Vec<Row> {
     ]
 }
 
+/// What every row allows besides its own tokens: the hotline, the case's street and its handling
+/// unit tag; the hotline and the street merge a case that is neither answered, closed, merged nor
+/// a primary of duplicates. A merged case takes only unmerge (its row says so).
+fn tags_and_merge(case: &Case, role: &str) -> &'static str {
+    let state = case.state().unwrap();
+    if state == CaseState::Merged {
+        return "";
+    }
+    let mergeable =
+        !matches!(state, CaseState::Answered | CaseState::Closed) && case.duplicates().is_empty();
+    match role {
+        "hotline" | "street" if mergeable => "tags merge",
+        "hotline" | "street" => "tags",
+        "handling" if case.handling_unit() == Some(&dept("urban_management")) => "tags",
+        _ => "",
+    }
+}
+
 fn token(action: &AvailableAction) -> String {
     match action.whistle_no().or(action.task_no()) {
         Some(no) => format!("{}:{no}", action.route_name()),
@@ -516,12 +550,13 @@ fn each_role_sees_exactly_the_actions_the_state_allows() {
     for row in table() {
         let case = replay(&row.events);
         for (role, actor) in roles() {
-            let expected = tokens(
+            let mut expected = tokens(
                 row.expect
                     .iter()
                     .find(|(r, _)| *r == role)
                     .map_or("", |(_, tokens)| tokens),
             );
+            expected.extend(tokens(tags_and_merge(&case, role)));
             let available = case.available_actions(&actor, t(row.at), &org);
             let got: BTreeSet<String> = available.iter().map(token).collect();
             assert_eq!(got.len(), available.len(), "no action listed twice");
@@ -555,6 +590,7 @@ fn the_table_covers_every_state_and_role() {
         "awaiting_callback",
         "closed",
         "parked",
+        "merged",
     ];
     assert_eq!(states, all.into_iter().collect());
     for row in table() {
@@ -672,6 +708,22 @@ fn valid(case: &Case, action: AvailableAction, at: DateTime<Utc>) -> CaseAction 
         }),
         A::Unpark => CaseAction::Unpark(Note::default()),
         A::Exclusion => CaseAction::Exclusion(reason("不可抗力")),
+        A::Tags => CaseAction::Tags(Tags {
+            add: vec!["elderly".into()],
+            remove: vec![],
+        }),
+        A::Merge => CaseAction::Merge {
+            case_id: DUPLICATE.into(),
+            body: MergeCase {
+                into: PRIMARY.into(),
+                note: None,
+            },
+            primary: Some(open_primary()),
+        },
+        A::Unmerge => CaseAction::Unmerge {
+            body: Note::default(),
+            primary: Some(open_primary()),
+        },
     }
 }
 
@@ -801,6 +853,8 @@ fn actions_come_in_life_cycle_order_with_whistles_and_tasks_numbered() {
             "extension",
             "resolution",
             "park",
+            "tags",
+            "merge",
         ]
     );
 }

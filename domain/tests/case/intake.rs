@@ -12,6 +12,7 @@ fn open(actor: Actor, body: OpenCase) -> CaseCommand {
 
 fn opened_from(body: OpenCase, urgency: Urgency) -> CaseEvent {
     CaseEvent::CaseOpened {
+        related_cases: vec![],
         channel: body.channel,
         kind: body.kind,
         category: body.category,
@@ -420,6 +421,7 @@ fn an_answered_case_is_never_dispatched() {
 #[test]
 fn an_emergency_case_gets_emergency_deadlines() {
     let emergency = CaseEvent::CaseOpened {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: CaseKind::Report,
         category: "gas_leak".into(),

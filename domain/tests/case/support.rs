@@ -107,6 +107,15 @@ default_urgency = "emergency"
 code = "policy_question"
 name = "政策咨询"
 default_urgency = "ordinary"
+
+[[tags]]
+code = "elderly"
+name = "老年人"
+group = "population"
+[[tags]]
+code = "hutong"
+name = "胡同平房"
+group = "place"
 "#;
 
 pub fn org() -> Arc<Organisation> {
@@ -198,6 +207,7 @@ pub fn and(
 
 pub fn open_body() -> OpenCase {
     OpenCase {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: CaseKind::Complaint,
         category: "noise".into(),
@@ -278,6 +288,7 @@ pub fn opened() -> CaseEvent {
 pub fn opened_as(kind: CaseKind) -> CaseEvent {
     let body = open_body();
     CaseEvent::CaseOpened {
+        related_cases: vec![],
         channel: body.channel,
         kind,
         category: body.category,
@@ -426,6 +437,7 @@ pub fn closed_case() -> Vec<CaseEvent> {
 
 pub fn closed_at(at: i64, reopens_left: u32) -> CaseEvent {
     CaseEvent::CaseClosed {
+        via_primary: None,
         note: None,
         at: t(at),
         reopen_until: t(at + 15 * D),
@@ -485,5 +497,37 @@ pub fn task_claimed(no: u32, claimant: Actor) -> CaseEvent {
         no,
         claimant,
         at: t(6 * H),
+    }
+}
+
+// --- duplicates ----------------------------------------------------------------------------------
+
+/// The case the tests merge (its own id) and the open primary it goes into.
+pub const DUPLICATE: &str = "0d0d0d0d-0000-4000-8000-000000000001";
+pub const PRIMARY: &str = "0e0e0e0e-0000-4000-8000-000000000002";
+
+/// The primary as the service reads it: handling, in 景山.
+pub fn open_primary() -> OtherCase {
+    OtherCase {
+        case_id: PRIMARY.into(),
+        state: CaseState::Handling,
+        street: "jingshan".into(),
+        merged_into: None,
+    }
+}
+
+pub fn merged_into(into: &str, at: i64) -> CaseEvent {
+    CaseEvent::CaseMerged {
+        into: into.into(),
+        note: None,
+        at: t(at),
+    }
+}
+
+pub fn attached(case_id: &str, at: i64) -> CaseEvent {
+    CaseEvent::DuplicateAttached {
+        case_id: case_id.into(),
+        requester: open_body().requester,
+        at: t(at),
     }
 }

@@ -35,6 +35,7 @@ fn case_events(n: u64) -> Vec<CaseEvent> {
     let unit = Unit::Department(department.into());
     let consultation = n % 10 == 9;
     let mut events = vec![CaseEvent::CaseOpened {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: if consultation {
             CaseKind::Consultation
@@ -116,6 +117,7 @@ fn case_events(n: u64) -> Vec<CaseEvent> {
             at: at(1560),
         },
         CaseEvent::CaseClosed {
+            via_primary: None,
             note: None,
             at: at(1620),
             reopen_until: at(23_220),

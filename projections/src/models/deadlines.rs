@@ -165,6 +165,10 @@ pub struct AlertItem {
     pub reminded: bool,
     /// The highest supervision 督办 issued: district or city.
     pub supervision: Option<String>,
+    /// Kind `repeat` only (a hot spot's repeat warning, DESIGN §4): its cluster. `deadline` is
+    /// then `repeat`, `case_id` the latest case of the cluster and `due_at` when it came in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<crate::models::hotspots::Cluster>,
 }
 
 /// Which alerts: all, or those of one street and/or department.
@@ -226,6 +230,7 @@ pub async fn alerts(
                 whistle_no: f.int(),
                 reminded: f.int() == Some(1),
                 supervision: f.text(),
+                repeat: None,
             }
         })
         .collect();

@@ -4,6 +4,7 @@
 
 pub mod community;
 pub mod deadlines;
+pub mod hotspots;
 pub mod inbox;
 pub mod queue;
 pub mod search;

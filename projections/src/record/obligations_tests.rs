@@ -41,6 +41,7 @@ fn played(events: Vec<CaseEvent>) -> CaseRecord {
         location: Location::street("jingshan"),
         requester: None,
         source: None,
+        related_cases: vec![],
         at: t(0),
     };
     for (i, event) in std::iter::once(opened).chain(events).enumerate() {

@@ -37,6 +37,7 @@ pub(super) async fn prepare(
         let mut own = Vec::new();
         for case in 0..config.cases_per_client {
             let open = OpenCase {
+                related_cases: vec![],
                 channel: Channel::Hotline,
                 kind: CaseKind::Complaint,
                 category: category.clone(),

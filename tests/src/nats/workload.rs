@@ -194,6 +194,7 @@ fn succeeded(
 
 fn complaint(street: &str) -> OpenCase {
     OpenCase {
+        related_cases: vec![],
         channel: Channel::Hotline,
         kind: CaseKind::Complaint,
         category: "noise".into(),

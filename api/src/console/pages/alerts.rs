@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use maud::{html, Markup};
-use shaobao_projections::models::deadlines;
+use shaobao_projections::models::{deadlines, hotspots};
 use shaobao_projections::PageRequest;
 
 use crate::access;
@@ -49,7 +49,28 @@ async fn rows_markup(state: &AppState, person: &Person) -> Result<Markup, Consol
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
     let now = state.clock.now();
     let org = &state.org;
+    // The hot spots' repeat warnings first, for those who read streets.
+    let repeats = match filter.department {
+        Some(_) => Vec::new(),
+        None => hotspots::repeat_alerts(&state.store, &org.hotspots, filter.street.as_deref(), now)
+            .await
+            .map_err(|e| ConsoleError::Unavailable(e.to_string()))?,
+    };
     Ok(html! {
+        @if !repeats.is_empty() {
+            table.cases.alerts.repeats {
+                tbody { @for a in &repeats { @if let Some(cluster) = &a.repeat {
+                    tr.alert-repeat data-alert-kind="repeat" data-case-id=(a.case_id) {
+                        td { a href={ "/cases/" (a.case_id) } { (short_id(&a.case_id)) } }
+                        td { span.deadline-flag.flag-repeat { (lang.t("alert.repeat")) } }
+                        td { (names::category(org, &cluster.category)) " · " (cluster.place) }
+                        td { (names::street(org, &a.street)) }
+                        td { (cluster.count) " " (lang.t("alert.repeat_count")) }
+                        td { (local_time(a.at)) }
+                    }
+                } } }
+            }
+        }
         @if found.items.is_empty() { p.empty { (lang.t("alerts.empty")) } } @else {
             table.cases.alerts {
                 thead { tr {

@@ -9,8 +9,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use maud::{html, Markup};
 use rand::RngCore;
-use shaobao_domain::case::OpenCase;
+use shaobao_domain::case::{MergeCase, OpenCase};
 use shaobao_domain::org::Organisation;
+use shaobao_domain::similar;
+use shaobao_domain::CaseAction;
+use shaobao_projections::models::hotspots::{similar_cases, SimilarQuery};
 use shaobao_services::cases::Request;
 
 use super::case::refusal;
@@ -18,6 +21,7 @@ use crate::console::error::ConsoleError;
 use crate::console::form::{FieldError, FormFields};
 use crate::console::i18n::Lang;
 use crate::console::layout;
+use crate::console::pages::queue::short_id;
 use crate::console::session::Person;
 use crate::server::AppState;
 
@@ -46,7 +50,30 @@ pub async fn open(
     };
     match state.cases.open(&person.actor(), open, &request).await {
         Ok(outcome) => {
-            let to = format!("/cases/{}", outcome.aggregate_id);
+            let id = outcome.aggregate_id;
+            // "Merge into" on a similar case: opened, then merged at once (a refusal shows on
+            // the new case's page, where the person can try again).
+            if let Some(into) = form.get("merge_into").filter(|into| !into.is_empty()) {
+                let merge = CaseAction::merge(MergeCase {
+                    into: into.to_string(),
+                    note: None,
+                });
+                let merge_request = Request {
+                    idempotency_key: request
+                        .idempotency_key
+                        .as_ref()
+                        .map(|key| format!("{key}/merge")),
+                    ..request.clone()
+                };
+                if let Err(err) = state
+                    .cases
+                    .execute(&id, &person.actor(), merge, &merge_request)
+                    .await
+                {
+                    tracing::info!(case_id = id, %err, "merge at intake refused");
+                }
+            }
+            let to = format!("/cases/{id}");
             Ok((StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response())
         }
         Err(err) => {
@@ -60,6 +87,63 @@ pub async fn open(
             )
         }
     }
+}
+
+/// The similar-cases panel of a draft (an htmx fragment): each with a button that opens the
+/// draft and merges it into that case at once.
+pub async fn similar(
+    State(state): State<AppState>,
+    person: Person,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Markup, ConsoleError> {
+    let form = FormFields(pairs);
+    person.check_csrf(&form)?;
+    let lang = person.lang;
+    let text = |name: &str| {
+        form.get(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_string)
+    };
+    let (Some(category), Some(street)) = (text("category"), text("location.street")) else {
+        return Ok(html! {});
+    };
+    if !crate::access::may_read_queue(&person.actor(), &street) {
+        return Ok(html! {});
+    }
+    let number = |name: &str| text(name).and_then(|v| v.parse::<f64>().ok());
+    let query = SimilarQuery {
+        draft: similar::Request {
+            category,
+            street,
+            community: text("location.community"),
+            address: text("location.address"),
+            lat: number("location.lat"),
+            lon: number("location.lon"),
+            description: text("description").unwrap_or_default(),
+        },
+        exclude: None,
+        now: state.clock.now(),
+        window_days: state.org.hotspots.window_days,
+        limit: 5,
+    };
+    let found = similar_cases(&state.store, &query).await?;
+    Ok(html! {
+        h2 { (lang.t("case.similar")) }
+        @if found.is_empty() { p.empty { (lang.t("case.no_similar")) } }
+        ul { @for item in &found {
+            li.similar-case data-case-id=(item.case_id) {
+                a href={ "/cases/" (item.case_id) } { (short_id(&item.case_id)) }
+                " " span.score { (format!("{:.0}%", item.score * 100.0)) }
+                " " span.state { (lang.t(&format!("state.{}", item.state))) }
+                @if let Some(address) = &item.address { " " (address) }
+                " " small.reasons { (item.reasons.join(" · ")) }
+                @if !matches!(item.state.as_str(), "closed" | "answered" | "merged") {
+                    button type="submit" form="intake-form" name="merge_into" value=(item.case_id)
+                        data-action="merge" { (lang.t("intake.open_and_merge")) }
+                }
+            }
+        } }
+    })
 }
 
 fn render(
@@ -84,7 +168,7 @@ fn render(
     rand::thread_rng().fill_bytes(&mut key);
     let key: String = key.iter().map(|b| format!("{b:02x}")).collect();
     let body = html! {
-        form.intake method="post" action="/intake" data-action="open" {
+        form.intake #intake-form method="post" action="/intake" data-action="open" {
             input type="hidden" name="csrf_token" value=(person.csrf_token);
             input type="hidden" name="idempotency_key" value=(key);
             @if let Some(e) = error { @if e.field.is_empty() { p.form-error role="alert" { (e.message) } } }
@@ -114,6 +198,9 @@ fn render(
             }
             button.primary type="submit" { (lang.t("intake.submit")) }
         }
+        // 类案: the top five similar cases of the draft, refreshed as it is filled in.
+        section.similar #intake-similar hx-post="/intake/similar" hx-include="form.intake"
+            hx-trigger="change from:form.intake, keyup changed delay:800ms from:form.intake textarea" {}
     };
     layout::page(person, &state.org, &lang.t("intake.title"), body)
 }

@@ -10,6 +10,8 @@ use crate::sql::{fetch, ColType, Fields, Statement, Value};
 
 /// One case of the month that counts (not excluded), as stored.
 pub(super) struct CaseFacts {
+    /// `case`, `duplicate` (volume only) or `proactive` (counted apart).
+    pub kind: String,
     pub street: String,
     pub category: String,
     pub dispatched: bool,
@@ -30,7 +32,7 @@ pub(super) struct CaseFacts {
 pub(super) async fn load(store: &Store, month: &str) -> Result<Vec<CaseFacts>, StatsError> {
     use ColType::*;
     let sql = format!(
-        "SELECT street, category, dispatched, sign_due_ns, sign_met_ns, contact_due_ns,
+        "SELECT kind, street, category, dispatched, sign_due_ns, sign_met_ns, contact_due_ns,
                 contact_met_ns, resolve_due_ns, resolve_met_ns, returned, reopened, whistled,
                 callback_reached, callback_resolved, satisfaction, resolve_seconds,
                 close_seconds, resolved_by, co_units
@@ -38,8 +40,8 @@ pub(super) async fn load(store: &Store, month: &str) -> Result<Vec<CaseFacts>, S
         CASES.name
     );
     let types = [
-        Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Text, Int, Int,
-        Text, Text,
+        Text, Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Text, Int,
+        Int, Text, Text,
     ];
     let rows = fetch(
         store,
@@ -52,6 +54,7 @@ pub(super) async fn load(store: &Store, month: &str) -> Result<Vec<CaseFacts>, S
         .map(|row| {
             let mut f = Fields::new(row);
             CaseFacts {
+                kind: f.text().unwrap_or_default(),
                 street: f.text().unwrap_or_default(),
                 category: f.text().unwrap_or_default(),
                 dispatched: f.int() == Some(1),
@@ -84,7 +87,18 @@ pub(super) async fn load(store: &Store, month: &str) -> Result<Vec<CaseFacts>, S
 impl Tally {
     /// A case row: counted once; its rates over the dispatched cases, clocks judged at `now`.
     pub(super) fn case(&mut self, case: &CaseFacts, now: i64) {
-        self.cases += 1;
+        match case.kind.as_str() {
+            "proactive" => {
+                self.proactive += 1;
+                return;
+            }
+            "duplicate" => {
+                self.cases += 1;
+                self.duplicates += 1;
+                return;
+            }
+            _ => self.cases += 1,
+        }
         if !case.dispatched {
             return;
         }

@@ -25,6 +25,11 @@ pub struct StatsRow {
     /// Case rows: cases opened in the month (not excluded), and the dispatched among them.
     /// Unit rows: the cases dispatched to the unit (both counts the same).
     pub cases: u64,
+    /// Case rows: of `cases`, duplicates merged into another case: volume, in no rate (their
+    /// primary is in the rates).
+    pub duplicates: u64,
+    /// Case rows: 主动治理 proactive cases opened in the month, counted only here.
+    pub proactive: u64,
     pub dispatched: u64,
     /// Unit rows: dispatches to the unit 承办义务, each with its own clocks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,6 +117,8 @@ pub(super) struct LastCallback {
 #[derive(Default)]
 pub(super) struct Tally {
     pub cases: u64,
+    pub duplicates: u64,
+    pub proactive: u64,
     pub dispatched: u64,
     pub obligations: Option<u64>,
     pub co_handled: Option<u64>,
@@ -177,6 +184,8 @@ impl Tally {
         let summoned = self.summons.is_some();
         StatsRow {
             cases: self.cases,
+            duplicates: self.duplicates,
+            proactive: self.proactive,
             dispatched: self.dispatched,
             obligations: self.obligations,
             co_handled: self.co_handled,

@@ -40,6 +40,29 @@ fn month_and_excluded(record: &CaseRecord) -> Option<(String, i64)> {
     ))
 }
 
+/// How a case counts (DESIGN §4): `case`; `duplicate`, merged into another (even once closed
+/// with its primary): in volume, in no rate; `proactive` (主动治理): in `proactive` only.
+fn kind_of(record: &CaseRecord) -> &'static str {
+    let proactive = record
+        .case
+        .intake()
+        .is_some_and(|i| i.channel == shaobao_domain::case::Channel::Proactive);
+    if record.case.merged_into().is_some() {
+        "duplicate"
+    } else if proactive {
+        "proactive"
+    } else {
+        "case"
+    }
+}
+
+/// Obligations and summons count only in rates: left out for every case that is not a plain
+/// `case` ([`kind_of`]) as for an excluded one.
+fn rated_month(record: &CaseRecord) -> Option<(String, i64)> {
+    let (month, excluded) = month_and_excluded(record)?;
+    Some((month, excluded.max(i64::from(kind_of(record) != "case"))))
+}
+
 pub const CASES: Table = Table {
     name: "rm_assessment_cases",
     columns: &[
@@ -48,6 +71,8 @@ pub const CASES: Table = Table {
         ("street", Text),
         ("category", Text),
         ("excluded", Int),
+        // `case`, `duplicate` or `proactive` ([`kind_of`]).
+        ("kind", Text),
         ("dispatched", Int),
         // The latest dispatch's clocks, a reopen's resolve deadline replacing its resolve clock.
         ("sign_due_ns", Int),
@@ -98,6 +123,7 @@ fn case_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
         Value::text(&intake.location.street),
         Value::text(&intake.category),
         Value::int(excluded),
+        Value::text(kind_of(record)),
         Value::int(i64::from(record.first_dispatched_at.is_some())),
     ];
     row.extend(clock_values(sign));
@@ -158,7 +184,7 @@ pub const OBLIGATIONS: Table = Table {
 };
 
 fn obligation_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
-    let Some((month, excluded)) = month_and_excluded(record) else {
+    let Some((month, excluded)) = rated_month(record) else {
         return vec![];
     };
     record
@@ -207,7 +233,7 @@ pub const SUMMONS: Table = Table {
 };
 
 fn summons_rows(record: &CaseRecord, _: &Organisation) -> Vec<Row> {
-    let Some((month, excluded)) = month_and_excluded(record) else {
+    let Some((month, excluded)) = rated_month(record) else {
         return vec![];
     };
     let mut rows = Vec::new();

@@ -52,10 +52,14 @@ async fn headlines(
     check_month(last)?;
     // The response clock counts once met or past due, on time when met by its due time; callbacks
     // count by the last one that reached the requester: as `Group::add` counts them.
-    let dispatched = "dispatched = 1";
-    let reached = "dispatched = 1 AND callback_reached = 1";
+    // Rates count plain cases only; duplicates count in volume, proactive cases apart.
+    let dispatched = "kind = 'case' AND dispatched = 1";
+    let reached = "kind = 'case' AND dispatched = 1 AND callback_reached = 1";
     let sql = format!(
-        "SELECT {column}, COUNT(*),
+        "SELECT {column},
+            CAST(SUM(CASE WHEN kind <> 'proactive' THEN 1 ELSE 0 END) AS BIGINT),
+            CAST(SUM(CASE WHEN kind = 'duplicate' THEN 1 ELSE 0 END) AS BIGINT),
+            CAST(SUM(CASE WHEN kind = 'proactive' THEN 1 ELSE 0 END) AS BIGINT),
             CAST(SUM(CASE WHEN {dispatched} THEN 1 ELSE 0 END) AS BIGINT),
             CAST(SUM(CASE WHEN {dispatched} AND contact_due_ns IS NOT NULL
                   AND (contact_met_ns IS NOT NULL OR contact_due_ns < $3) THEN 1 ELSE 0 END) AS BIGINT),
@@ -77,7 +81,7 @@ async fn headlines(
         Value::int(to_ns(now)),
     ];
     let mut types = vec![ColType::Text];
-    types.extend([ColType::Int; 8]);
+    types.extend([ColType::Int; 10]);
     let rows = fetch(store, &Statement::new(sql, args), &types).await?;
     Ok(rows
         .into_iter()
@@ -87,6 +91,8 @@ async fn headlines(
             let mut count = || f.int().unwrap_or(0).max(0) as u64;
             let tally = Tally {
                 cases: count(),
+                duplicates: count(),
+                proactive: count(),
                 dispatched: count(),
                 response: Ratio {
                     of: count(),

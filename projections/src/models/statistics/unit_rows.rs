@@ -39,7 +39,8 @@ pub(super) async fn tally(
         tally.cases = ids.len() as u64;
         tally.dispatched = tally.cases;
     }
-    for case in cases {
+    // Duplicates and proactive cases count in no unit rate (their obligations are left out too).
+    for case in cases.iter().filter(|c| c.kind == "case") {
         if let Some(tally) = case.resolved_by.as_deref().and_then(|u| units.get(u)) {
             tally.reopens.count(true, case.reopened);
             tally.callback(&case.callback);

@@ -272,6 +272,9 @@ fn fields(f: &Fields, action: &AvailableAction) -> Markup {
             (f.area("comment", false))
         },
         A::Reopen | A::Exclusion => f.area("reason", true),
+        A::Tags => html! { (f.area("add", false)) (f.area("remove", false)) },
+        A::Merge => html! { (f.text("into", true)) (f.area("note", false)) },
+        A::Unmerge => f.area("note", false),
         A::Park => {
             html! { (f.choice("reason", "park_reason", &["policy", "funding", "planning"], true)) (f.when("review_at")) }
         }

@@ -5,6 +5,7 @@
 
 mod forms;
 mod parse;
+mod similar;
 mod summary;
 mod timeline;
 
@@ -223,12 +224,13 @@ async fn render(
     let actor = person.actor();
     let history = state.store.history("case", id).await?;
     let available = case.available_actions(&actor, now, org);
+    let route = "console /cases/{id}";
+    let show_requester = access::shows_requester(state, id, case, &actor, route).await?;
     let facts = Facts {
         lang,
         org,
         case,
-        show_requester: access::shows_requester(state, id, case, &actor, "console /cases/{id}")
-            .await?,
+        show_requester,
         now,
     };
     let cx = FormContext {
@@ -239,6 +241,16 @@ async fn render(
         version: replayed.version,
         csrf_token: &person.csrf_token,
         failure,
+    };
+    let similar_cases = similar::find(state, id, case).await;
+    let duplicates = similar::Section {
+        lang,
+        case_id: id,
+        case,
+        version: replayed.version,
+        csrf_token: &person.csrf_token,
+        show_requester,
+        may_merge: available.contains(&shaobao_domain::case::AvailableAction::Merge),
     };
     let title = format!("{} {}", lang.t("case.title"), short_id(id));
     let body = html! {
@@ -254,6 +266,7 @@ async fn render(
             div.case-columns {
                 div.case-main {
                     (summary(&facts))
+                    (similar::section(&duplicates, &similar_cases))
                     h2 { (lang.t("case.timeline")) }
                     (timeline::timeline(lang, org, &history))
                 }

@@ -53,6 +53,9 @@ fn case_action(route: &str, form: &FormFields) -> Option<Result<CaseAction, Fiel
         "park" => form.parse().map(CaseAction::Park),
         "unpark" => form.parse().map(CaseAction::Unpark),
         "exclusion" => form.parse().map(CaseAction::Exclusion),
+        "tags" => form.parse().map(CaseAction::Tags),
+        "merge" => form.parse().map(CaseAction::merge),
+        "unmerge" => form.parse().map(CaseAction::unmerge),
         _ => return None,
     })
 }
