@@ -105,7 +105,7 @@ async fn verify_passes_untouched_read_models_and_fails_on_any_change_until_repla
     );
     assert_eq!(
         never_built.matches("not built yet").count(),
-        7,
+        8,
         "{never_built}"
     );
 
@@ -113,14 +113,14 @@ async fn verify_passes_untouched_read_models_and_fails_on_any_change_until_repla
     assert!(replayed.status.success(), "{replayed:?}");
     assert!(
         stdout(&replayed).contains(
-            "rebuilt queue, inbox, deadlines, statistics, search, volunteers, community from 4 events"
+            "rebuilt queue, inbox, deadlines, statistics, search, volunteers, community, hotspots from 4 events"
         ),
         "{replayed:?}"
     );
     let intact = verify(dir.path(), &url, 0);
     assert_eq!(
         intact.matches("equals a fresh rebuild").count(),
-        7,
+        8,
         "{intact}"
     );
 
