@@ -152,7 +152,11 @@ impl Server {
                 .map_err(Error::ReadModels)?;
             let relay = match &config.nats_url {
                 Some(nats) => {
-                    Some(Relay::connect(store.clone(), nats, RelayConfig::default()).await?)
+                    let relay = RelayConfig {
+                        stream_replicas: config.nats_replicas.into(),
+                        ..RelayConfig::default()
+                    };
+                    Some(Relay::connect(store.clone(), nats, relay).await?)
                 }
                 None => None,
             };

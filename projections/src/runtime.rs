@@ -10,7 +10,7 @@ use std::time::Duration;
 use shaobao_domain::org::Organisation;
 use shaobao_services::cases::CaseService;
 use shaobao_services::clock::Clock;
-use shaobao_services::leader::Lease;
+use shaobao_services::leader::{self, Lease};
 use shaobao_services::store::{LogPosition, Store};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -62,6 +62,9 @@ impl Default for ProjectionsConfig {
         }
     }
 }
+
+/// The deadline service's lease and the name its passes are recorded under (`job_runs`).
+pub const DEADLINE_JOB: &str = "deadline-service";
 
 /// How often a running projector makes sure it still holds its lease.
 const LEASE_CHECK: Duration = Duration::from_millis(250);
@@ -306,7 +309,7 @@ async fn lead_projector(
 
 async fn run_deadline_service(shared: Arc<Shared>, service: DeadlineService) {
     let deadlines = [ProjectionName::Deadlines];
-    while let Some(mut lease) = shared.lease("deadline-service").await {
+    while let Some(mut lease) = shared.lease(DEADLINE_JOB).await {
         // On a fresh database the deadlines tables exist only once their projection has built
         // them and installed its checkpoint: passes before that would fail on every tick.
         while !shared.stopping()
@@ -324,7 +327,12 @@ async fn run_deadline_service(shared: Arc<Shared>, service: DeadlineService) {
                         .await;
                     continue;
                 }
-                Ok(None) => {}
+                Ok(None) => {
+                    let at = service.clock.now();
+                    if let Err(err) = leader::record_run(&shared.store, DEADLINE_JOB, at).await {
+                        tracing::warn!(%err, "could not record the deadline pass");
+                    }
+                }
                 Err(err) => tracing::warn!(%err, "deadline pass failed"),
             }
             shared.idle(shared.config.deadline_tick).await;

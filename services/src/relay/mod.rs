@@ -16,6 +16,7 @@ mod jetstream;
 mod log_page;
 mod pipeline;
 mod reader;
+mod servers;
 mod session;
 mod status;
 mod streets;
@@ -32,6 +33,7 @@ use session::{Session, Step};
 
 pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork};
 pub use jetstream::{stream_config, DUPLICATE_WINDOW, STREAM_NAME};
+pub use servers::{seed_servers, SeedServersError};
 pub use status::{RelayReport, RelayStatus};
 
 /// The lease that makes one process the relay.
@@ -55,6 +57,10 @@ pub struct RelayConfig {
     /// reconnect delay and how often a process without the lease tries for it).
     pub retry_min: Duration,
     pub retry_max: Duration,
+    /// How often a process without the lease asks for it again (the failover delay).
+    pub lease_retry: Duration,
+    /// Replicas of the `SHAOBAO` stream when the relay creates it (3 on a three-server cluster).
+    pub stream_replicas: usize,
 }
 
 impl Default for RelayConfig {
@@ -66,12 +72,16 @@ impl Default for RelayConfig {
             ack_timeout: Duration::from_secs(5),
             retry_min: Duration::from_millis(100),
             retry_max: Duration::from_secs(5),
+            lease_retry: Duration::from_secs(1),
+            stream_replicas: 1,
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
+    #[error(transparent)]
+    SeedServers(#[from] SeedServersError),
     #[error("cannot use NATS URL {url:?}: {source}")]
     Connect {
         url: String,
@@ -109,19 +119,21 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// Sets up the connection to `nats_url`. NATS need not be up: the client keeps trying, and so
-    /// does [`Relay::run`]; only a malformed URL fails here.
+    /// Sets up the connection to `nats_url`, one server or a comma-separated list of a cluster's.
+    /// NATS need not be up: the client keeps trying each in turn, and so does [`Relay::run`]; only
+    /// a malformed URL fails here.
     pub async fn connect(
         store: Store,
         nats_url: &str,
         config: RelayConfig,
     ) -> Result<Relay, RelayError> {
         let (min, max) = (config.retry_min, config.retry_max);
+        let servers = seed_servers(nats_url)?;
         let client = ConnectOptions::new()
             .name("shaobao-relay")
             .retry_on_initial_connect()
             .reconnect_delay_callback(move |attempts| reconnect_delay(min, max, attempts))
-            .connect(nats_url)
+            .connect(servers)
             .await
             .map_err(|source| RelayError::Connect {
                 url: nats_url.to_string(),
@@ -153,7 +165,7 @@ impl Relay {
                 Err(err) => self.status.failed(&err),
             }
             self.refresh_lag().await;
-            tokio::time::sleep(self.config.retry_max).await;
+            tokio::time::sleep(self.config.lease_retry).await;
         }
     }
 
