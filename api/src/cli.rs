@@ -101,6 +101,10 @@ pub struct ServeConfig {
     #[arg(long, env = "SHAOBAO_NATS_REPLICAS", value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u8).range(1..=5))]
     pub nats_replicas: u8,
+    /// This node's name among several on one database, shown in `/health/ready` and `/metrics`
+    /// with the leases it holds (default: `<hostname>-<pid>`).
+    #[arg(long, env = "SHAOBAO_NODE_ID", value_name = "NAME")]
+    pub node_id: Option<String>,
     /// Address to listen on; port 0 picks a free port (the log says which).
     #[arg(
         long,
@@ -152,6 +156,7 @@ impl Default for ServeConfig {
             database_url: DEFAULT_DATABASE_URL.to_string(),
             nats_url: None,
             nats_replicas: 1,
+            node_id: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             org: None,
             sla_scale: 1.0,

@@ -89,6 +89,7 @@ pub fn quick_relay() -> RelayConfig {
         retry_max: Duration::from_millis(500),
         lease_retry: Duration::from_millis(500),
         stream_replicas: 1,
+        held_leases: Default::default(),
     }
 }
 

@@ -27,7 +27,7 @@ use async_nats::jetstream::context::{CreateStreamError, PublishError};
 use async_nats::jetstream::stream::{InfoError, RawMessageError};
 use async_nats::{Client, ConnectOptions};
 
-use crate::leader::Lease;
+use crate::leader::{HeldLeases, Lease};
 use crate::store::{LogPosition, Store, StoreError};
 use session::{Session, Step};
 
@@ -61,6 +61,8 @@ pub struct RelayConfig {
     pub lease_retry: Duration,
     /// Replicas of the `SHAOBAO` stream when the relay creates it (3 on a three-server cluster).
     pub stream_replicas: usize,
+    /// Where the process shows that it holds the relay lease.
+    pub held_leases: HeldLeases,
 }
 
 impl Default for RelayConfig {
@@ -74,6 +76,7 @@ impl Default for RelayConfig {
             retry_max: Duration::from_secs(5),
             lease_retry: Duration::from_secs(1),
             stream_replicas: 1,
+            held_leases: HeldLeases::default(),
         }
     }
 }
@@ -160,7 +163,7 @@ impl Relay {
     pub async fn run(self) {
         loop {
             match Lease::try_acquire(&self.store, LEASE_NAME).await {
-                Ok(Some(lease)) => self.lead(lease).await,
+                Ok(Some(lease)) => self.lead(lease.recorded_in(&self.config.held_leases)).await,
                 Ok(None) => {}
                 Err(err) => self.status.failed(&err),
             }
