@@ -71,7 +71,10 @@ impl Default for RelayConfig {
             batch_size: 1_000,
             max_in_flight: 256,
             poll_interval: Duration::from_millis(100),
-            ack_timeout: Duration::from_secs(5),
+            // An acknowledgement takes milliseconds; when the stream's leader dies none comes
+            // until a new one is elected, and the sooner the relay asks again the sooner it
+            // notices one was.
+            ack_timeout: Duration::from_secs(2),
             retry_min: Duration::from_millis(100),
             retry_max: Duration::from_secs(5),
             lease_retry: Duration::from_secs(1),
