@@ -94,13 +94,6 @@ impl LocalCluster {
         self.script(&["start-nats", &n.to_string()]);
     }
 
-    /// The last lines of node `n`'s log, for a failure message.
-    pub fn node_log_tail(&self, n: usize) -> String {
-        let log = std::fs::read_to_string(self.path(&format!("node-{n}/log"))).unwrap_or_default();
-        let lines: Vec<&str> = log.lines().rev().take(15).collect();
-        lines.into_iter().rev().collect::<Vec<_>>().join("\n")
-    }
-
     fn kill(&self, pid_file: &str, signal: libc::c_int) {
         let pid: libc::pid_t = self.fact(pid_file).parse().expect("a pid");
         // SAFETY: kill(2) on the one process this cluster started and recorded; no memory involved.
