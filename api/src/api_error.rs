@@ -12,6 +12,8 @@ use utoipa::ToSchema;
 
 mod from;
 
+pub use from::DomainRefusal;
+
 /// Largest request body accepted (413 beyond).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 

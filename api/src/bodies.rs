@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use shaobao_domain::case::{Rating, ReportInMode};
+use shaobao_domain::community::NeedAction;
 use utoipa::ToSchema;
 
 /// No fields (`sign`, task `claim`): `{}` or an empty body.
@@ -87,6 +88,31 @@ pub struct ConfirmNeed {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawNeed {
     pub reason: String,
+}
+
+impl From<DeliverNeed> for NeedAction {
+    fn from(body: DeliverNeed) -> Self {
+        NeedAction::Deliver {
+            summary: body.summary,
+            evidence: body.evidence,
+        }
+    }
+}
+
+impl From<ConfirmNeed> for NeedAction {
+    fn from(body: ConfirmNeed) -> Self {
+        NeedAction::Confirm {
+            points: body.points,
+        }
+    }
+}
+
+impl From<WithdrawNeed> for NeedAction {
+    fn from(body: WithdrawNeed) -> Self {
+        NeedAction::Withdraw {
+            reason: body.reason,
+        }
+    }
 }
 
 /// Match an offered resource to an open need of the same community.

@@ -42,6 +42,7 @@ struct ReadModelGauges {
     lag_seconds: GaugeVec,
     open_cases: IntGaugeVec,
     deadline_last_run: Gauge,
+    token_lookups: IntGaugeVec,
 }
 
 impl ReadModelGauges {
@@ -69,6 +70,15 @@ impl ReadModelGauges {
                 &["street", "state"],
             )
             .expect("valid metric"),
+            token_lookups: IntGaugeVec::new(
+                Opts::new(
+                    "shaobao_token_cache_lookups",
+                    "Bearer-token look-ups by this node: answered from its one-second cache (hit) \
+                     or from the store (miss)",
+                ),
+                &["result"],
+            )
+            .expect("valid metric"),
             deadline_last_run: Gauge::new(
                 "shaobao_deadline_service_last_run_timestamp_seconds",
                 "When the deadline service, on whichever node, last finished a pass (Unix time; \
@@ -81,6 +91,7 @@ impl ReadModelGauges {
             Box::new(gauges.lag_seconds.clone()),
             Box::new(gauges.open_cases.clone()),
             Box::new(gauges.deadline_last_run.clone()),
+            Box::new(gauges.token_lookups.clone()),
         ] {
             gauges
                 .registry
@@ -109,6 +120,13 @@ impl ReadModelGauges {
                     .with_label_values(&[street.as_str(), case_state.as_str()])
                     .set(count);
             }
+        }
+        let lookups = state.tokens.cache_counts();
+        let as_gauge = |n: u64| n.try_into().unwrap_or(i64::MAX);
+        for (result, n) in [("hit", lookups.hits), ("miss", lookups.misses)] {
+            self.token_lookups
+                .with_label_values(&[result])
+                .set(as_gauge(n));
         }
         if let Ok(last_run) = leader::last_run(&state.store, DEADLINE_JOB).await {
             let seconds = last_run.map_or(0.0, |at| at.timestamp_millis() as f64 / 1e3);

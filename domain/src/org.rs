@@ -1,6 +1,7 @@
 //! Organisation reference data (DESIGN §2): district → streets 街道 → communities 社区 → grids 网格,
 //! departments 部门, request categories 诉求分类, SLA policy and working-day calendar, and the
-//! scoring of community mobilisation 量化积分 (unit thresholds, member tiers).
+//! scoring of community mobilisation 量化积分 (unit thresholds, member tiers) and the weights of
+//! the statistics' composite score.
 //!
 //! Loaded from one TOML file ([`Organisation::from_toml_str`]); the file format is described in
 //! `deploy/org/sample-district.toml`. Serialising gives back the same shape (TOML or JSON), and
@@ -9,6 +10,7 @@
 mod error;
 pub(crate) mod file;
 mod validate;
+mod weights;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,7 @@ use crate::calendar::WorkingCalendar;
 use crate::sla::{SlaPolicy, Timer, Urgency};
 
 pub use error::OrgError;
+pub use weights::Weights;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "file::OrgFile", into = "file::OrgFile")]
@@ -29,6 +32,8 @@ pub struct Organisation {
     pub calendar: WorkingCalendar,
     /// Unit score thresholds and member tiers (optional in the file: defaults below).
     pub scoring: Scoring,
+    /// The statistics' composite weights (optional in the file: DESIGN §4 defaults).
+    pub weights: Weights,
 }
 
 /// How community points 量化积分 are judged (DESIGN §3 "Community mobilisation"): a unit's points

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Asia::Shanghai;
 use shaobao_domain::calendar::WorkingCalendar;
-use shaobao_domain::org::{OrgError, Organisation};
+use shaobao_domain::org::{OrgError, Organisation, Weights};
 use shaobao_domain::sla::{Span, SpanError, Timer, Urgency, WhistleKind};
 
 const SAMPLE: &str = include_str!("../../deploy/org/sample-district.toml");
@@ -381,6 +381,52 @@ fn minimal_file_parses() {
     let org = Organisation::from_toml_str(&mini()).unwrap();
     assert_eq!(org.streets.len(), 2);
     assert_eq!(org.categories[1].default_urgency, Urgency::Utility);
+}
+
+#[test]
+fn statistics_weights_default_and_are_read_key_by_key() {
+    assert_eq!(
+        Organisation::from_toml_str(&mini()).unwrap().weights,
+        Weights::default()
+    );
+    assert_eq!(
+        sample().weights,
+        Weights::default(),
+        "the sample states the defaults"
+    );
+    let with = |table: &str| format!("{}\n[weights]\n{table}\n", mini());
+    let org = Organisation::from_toml_str(&with(
+        "response = 0.2\nresolution = 0.4\nsatisfaction = 0.4\nbasically_satisfied = 0.6",
+    ))
+    .unwrap();
+    let expected = Weights {
+        response: 0.2,
+        resolution: 0.4,
+        satisfaction: 0.4,
+        basically_satisfied: 0.6,
+    };
+    assert_eq!(org.weights, expected);
+    let back = Organisation::from_toml_str(&org.to_toml_string().unwrap()).unwrap();
+    assert_eq!(back.weights, expected);
+    let only = Organisation::from_toml_str(&with("basically_satisfied = 0.5")).unwrap();
+    assert_eq!(only.weights.basically_satisfied, 0.5);
+    assert_eq!(only.weights.response, Weights::default().response);
+    let refused = |table: &str| {
+        Organisation::from_toml_str(&with(table))
+            .unwrap_err()
+            .key()
+            .map(str::to_string)
+    };
+    assert_eq!(
+        refused("basically_satisfied = 1.5").as_deref(),
+        Some("weights.basically_satisfied")
+    );
+    assert_eq!(
+        refused("response = 0.5").as_deref(),
+        Some("weights"),
+        "the composite weights must sum to 1"
+    );
+    assert!(Organisation::from_toml_str(&with("bonus = 1")).is_err());
 }
 
 #[test]

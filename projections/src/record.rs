@@ -4,9 +4,14 @@
 //! record, so a live projector and a rebuild produce the same rows. Community lists and member
 //! registrations have records of their own ([`ListRecord`], [`MemberRecord`]).
 
+mod obligations;
+
+use obligations::Step;
+pub use obligations::{Obligation, Obligations};
+
 use chrono::{DateTime, Duration, Utc};
 use cqrs_es::Aggregate;
-use shaobao_domain::case::{DeadlineRef, Satisfaction};
+use shaobao_domain::case::{Clock, DeadlineRef, Satisfaction, Unit};
 use shaobao_domain::{Case, CaseEvent};
 
 #[derive(Debug, Clone)]
@@ -25,6 +30,12 @@ pub struct CaseRecord {
     pub last_callback: Option<LastCallback>,
     /// The latest resolution submitted.
     pub resolved_at: Option<DateTime<Utc>>,
+    /// The unit that submitted the latest accepted resolution.
+    pub resolved_by: Option<Unit>,
+    /// The co-units of every dispatch, in order (repeats possible).
+    pub co_units: Vec<Unit>,
+    /// Each dispatch of the case to a unit, oldest first.
+    pub obligations: Obligations,
     /// The latest close (cleared by a reopen).
     pub closed_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -49,6 +60,9 @@ impl CaseRecord {
             returns: 0,
             last_callback: None,
             resolved_at: None,
+            resolved_by: None,
+            co_units: Vec::new(),
+            obligations: Obligations::default(),
             closed_at: None,
             updated_at: None,
         }
@@ -58,8 +72,9 @@ impl CaseRecord {
     pub fn apply(&mut self, sequence: i64, event: CaseEvent) {
         use CaseEvent::*;
         match &event {
-            CaseDispatched { at, .. } => {
+            CaseDispatched { at, co_units, .. } => {
                 self.first_dispatched_at.get_or_insert(*at);
+                self.co_units.extend(co_units.iter().cloned());
                 for clock in [
                     DeadlineRef::Sign,
                     DeadlineRef::Contact,
@@ -129,7 +144,24 @@ impl CaseRecord {
         }
         self.updated_at = Some(event.at());
         self.version = sequence;
+        let step = Step::of(&event);
         self.case.apply(event);
+        if matches!(step, Step::ResolutionAccepted { .. }) {
+            self.resolved_by = self.case.handling_unit().cloned();
+        }
+        self.obligations.follow(step, &self.case);
+    }
+
+    /// The sign, contact and resolve clocks of the latest dispatch (a reopen's resolve deadline
+    /// replacing its resolve clock), kept after an approved return clears the case's own.
+    pub fn latest_clocks(&self) -> [Option<Clock>; 3] {
+        let deadlines = self.case.deadlines();
+        match self.obligations.latest() {
+            Some(latest) if deadlines.sign.is_none() => {
+                [latest.sign, latest.contact, latest.resolve]
+            }
+            _ => [deadlines.sign, deadlines.contact, deadlines.resolve],
+        }
     }
 
     fn start(&mut self, deadline: DeadlineRef, at: DateTime<Utc>) {

@@ -136,7 +136,11 @@ impl ProjectionName {
             ProjectionName::Queue => &[&queue::TABLE],
             ProjectionName::Inbox => &[&inbox::TABLE],
             ProjectionName::Deadlines => &[&deadlines::PENDING, &deadlines::ALERTS],
-            ProjectionName::Statistics => &[&statistics::CASES, &statistics::SUMMONS],
+            ProjectionName::Statistics => &[
+                &statistics::CASES,
+                &statistics::OBLIGATIONS,
+                &statistics::SUMMONS,
+            ],
             ProjectionName::Search => &[&search::TABLE],
             ProjectionName::Volunteers => &[&volunteers::TABLE],
             ProjectionName::Community => &[

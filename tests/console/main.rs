@@ -3,9 +3,11 @@
 //! automation hooks (`form[data-action]`, `[data-case-id]`, `[data-case-state]`, ...). On SQLite:
 //! the HTTP suites cover PostgreSQL. Each test saves a screenshot of the screen it ends on under
 //! `target/screenshots/`. Issue 12's screens: statistics (`stats`), map (`map`), wall screen
-//! (`wall`) and the auditor's case view (`audit`).
+//! (`wall`) and the auditor's case view (`audit`); issue 16's community lists on the board (`board`,
+//! on both stores).
 
 mod audit;
+mod board;
 mod errors;
 mod harness;
 mod map;

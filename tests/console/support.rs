@@ -57,8 +57,14 @@ pub struct Console {
 impl Console {
     /// `None` (after printing why) when the browser is missing outside CI.
     pub async fn start() -> Option<Console> {
+        Console::start_on(Backend::Sqlite).await
+    }
+
+    /// The same on a store of the given kind (`None` also when PostgreSQL is unreachable
+    /// outside CI).
+    pub async fn start_on(backend: Backend) -> Option<Console> {
         let driver = Driver::start().await?;
-        let app = spawn_app(Backend::Sqlite).await?;
+        let app = spawn_app(backend).await?;
         Some(Console { app, driver })
     }
 

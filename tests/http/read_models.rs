@@ -178,7 +178,15 @@ pub async fn each_read_model_shows_a_command_read_right_after_it(app: TestApp) {
             (&json!(value), &json!(1), &json!(1)),
             "{stats}"
         );
+        assert_eq!(stats["weights"], default_weights(), "{stats}");
     }
+    // Streets as handling unit: none here (the case went to a department), still an answer.
+    let path = "/api/v1/stats?group_by=handling_street&month=2026-03";
+    let stats = read(&app, &after(path, &confirmed), &t.hotline).await;
+    assert_eq!(
+        (&stats["items"], &stats["weights"]),
+        (&json!([]), &default_weights())
+    );
     let path = "/api/v1/rankings?unit=department&month=2026-03";
     let rankings = read(&app, &after(path, &confirmed), &t.auditor).await;
     let row = &rankings["items"][0];
@@ -187,6 +195,7 @@ pub async fn each_read_model_shows_a_command_read_right_after_it(app: TestApp) {
         row.get("rank").is_some() && row.get("composite_score").is_some(),
         "{row}"
     );
+    assert_eq!(rankings["weights"], default_weights());
 
     // Past the sign-for deadline (2 working hours): the deadline service raises the alert.
     app.clock.advance(chrono::Duration::hours(3));
@@ -273,4 +282,9 @@ pub async fn the_openapi_document_types_every_read_model(app: TestApp) {
         };
         assert!(item.contains(&format!("\"{field}\"")), "{path}: {item}");
     }
+}
+
+/// The DESIGN §4 weights, which the sample district's `[weights]` states.
+fn default_weights() -> Value {
+    json!({"response": 0.1, "resolution": 0.45, "satisfaction": 0.45, "basically_satisfied": 0.8})
 }

@@ -325,6 +325,14 @@ pub async fn org_openapi_docs_and_metrics(app: TestApp) {
     assert!(metrics
         .text
         .contains(r#"shaobao_http_request_duration_seconds_bucket{method="POST",route="/api/v1/cases",status="201",le="0.1"}"#));
+    // Every token was looked up in the store once; repeats within a second came from memory.
+    let lookups = |result: &str| {
+        let prefix = format!(r#"shaobao_token_cache_lookups{{result="{result}"}} "#);
+        let line = metrics.text.lines().find(|l| l.starts_with(&prefix));
+        line.and_then(|l| l[prefix.len()..].parse::<u64>().ok())
+    };
+    assert!(lookups("miss").is_some_and(|n| n >= 1), "{}", metrics.text);
+    assert!(lookups("hit").is_some(), "{}", metrics.text);
 }
 
 /// `/metrics` shows each read model's lag and the open cases by street and state; `/health/ready`

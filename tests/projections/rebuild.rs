@@ -28,6 +28,7 @@ async fn everything(store: &Store, now: chrono::DateTime<chrono::Utc>) -> serde_
         "inbox": inbox::department_inbox(store, "urban_management", &page).await.unwrap(),
         "streets": statistics(store, GroupBy::Street, "2026-03", now, &weights).await.unwrap(),
         "departments": statistics(store, GroupBy::Department, "2026-03", now, &weights).await.unwrap(),
+        "handling_streets": statistics(store, GroupBy::HandlingStreet, "2026-03", now, &weights).await.unwrap(),
     })
 }
 

@@ -65,6 +65,27 @@ fn assert_sound(report: &SimReport) {
         .satisfaction_rate
         .expect("satisfaction rate");
     assert!(resolution > 0.8 && satisfaction > 0.8, "{shown}");
+
+    // Community lists: every grid worker registered, every need claimed or withdrawn, every
+    // claimed need delivered and confirmed, and the units' scores read back and judged.
+    assert_eq!(
+        report.count("member"),
+        10,
+        "two grid workers per street\n{shown}"
+    );
+    assert_eq!(
+        report.count("need-claim") + report.count("need-withdraw"),
+        report.count("need"),
+        "{shown}"
+    );
+    assert_eq!(
+        report.count("need-confirm"),
+        report.count("need-claim"),
+        "{shown}"
+    );
+    let scores = &report.unit_scores;
+    assert!(!scores.units.is_empty(), "{shown}");
+    assert!(shown.contains("would fall under 60"), "{shown}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,6 +104,10 @@ async fn a_day_on_sqlite_is_sound_and_its_seed_repeats_it() {
         "same seed, same requests"
     );
     assert_eq!(first.expected_refusals, second.expected_refusals);
+    assert_eq!(
+        first.unit_scores, second.unit_scores,
+        "same seed, same unit scores"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

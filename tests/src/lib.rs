@@ -8,5 +8,6 @@ pub mod browser;
 pub mod counter;
 pub mod databases;
 pub mod month;
+pub mod month_rules;
 pub mod nats;
 pub mod script;

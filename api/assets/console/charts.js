@@ -47,7 +47,10 @@
     if (!window.echarts) return null;
     echarts.registerMap("district", geojson(data.streets));
     var chart = echarts.getInstanceByDom(el) || echarts.init(el);
-    var maxHeat = Math.max(2, Math.ceil(data.heat.length / Math.max(1, data.streets.length) / 8));
+    // Heat comes as [lon, lat, cases] per place; full colour at the busiest tenth of a place.
+    var weights = data.heat.map(function (h) { return h[2]; }).sort(function (a, b) { return a - b; });
+    var maxHeat = Math.max(2, weights.length ? weights[Math.floor(weights.length * 0.9)] : 2);
+    var categories = data.categories || {};
     chart.setOption({
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) { return p.data && p.data.label ? p.data.label : p.name; } },
@@ -64,7 +67,7 @@
           name: labels.open || "open", type: "scatter", coordinateSystem: "geo",
           data: data.points.map(function (p) {
             return {
-              value: [p.lon, p.lat], case_id: p.case_id, label: p.category + " · " + p.state,
+              value: [p.lon, p.lat], case_id: p.case_id, label: (categories[p.category] || p.category) + " · " + p.state,
               symbolSize: SIZES[p.urgency] || 9,
               itemStyle: { color: COLORS[p.alert] || COLORS.running, borderColor: "#fff", borderWidth: 1, opacity: p.approximate ? 0.75 : 1 }
             };

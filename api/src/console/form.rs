@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Asia::Shanghai;
+use rand::RngCore;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use shaobao_domain::text;
@@ -25,16 +26,29 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A new idempotency key for a form: posting the form twice (a double click) acts once.
+pub fn fresh_idempotency_key() -> String {
+    let mut key = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut key);
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Fields that are switches (`"true"`/`"false"`).
 const BOOLEANS: &[&str] = &["accepted", "reached", "resolved", "approve"];
 /// Fields that are whole numbers.
-const NUMBERS: &[&str] = &["points", "households"];
+const NUMBERS: &[&str] = &["points", "households", "capacity", "need_no"];
 /// Fields naming a unit as `department:<code>` or `street:<code>`.
 const UNITS: &[&str] = &["unit", "redispatch_to", "responsible"];
 /// Fields whose lines are a list.
 const LINES: &[&str] = &["evidence", "visitors"];
 /// Local date-times (Asia/Shanghai) from `<input type="datetime-local">`.
-const TIMES: &[&str] = &["until", "review_at"];
+const TIMES: &[&str] = &[
+    "until",
+    "review_at",
+    "deadline",
+    "available_from",
+    "available_until",
+];
 /// Fields that belong to the page, not the body.
 const CONTROL: &[&str] = &["csrf_token", "expected_version", "idempotency_key"];
 
@@ -44,6 +58,14 @@ impl FormFields {
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
+    }
+
+    /// Removes field `name` (every occurrence) and returns its first value: a field that
+    /// addresses the command (a path's part) rather than belonging to its body.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        let value = self.get(name).map(str::to_string);
+        self.0.retain(|(key, _)| key != name);
+        value
     }
 
     /// Every value of a repeated field (`co_units`).

@@ -94,8 +94,14 @@ pub fn serialized_name<T: Serialize>(value: &T) -> String {
     }
 }
 
+mod community;
+
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| WORDS.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+    LazyLock::new(|| all_words().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+
+fn all_words() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    WORDS.iter().chain(community::WORDS)
+}
 
 /// (key, Chinese, English).
 const WORDS: &[(&str, &str, &str)] = &[
@@ -109,7 +115,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("nav.intake", "受理", "Intake"),
     ("nav.inbox", "部门收件箱", "Inbox"),
     ("nav.alerts", "督办", "Supervision"),
-    ("nav.board", "志愿任务", "Volunteer board"),
+    ("nav.board", "需求清单", "Needs board"),
     ("nav.search", "工单查询", "Case search"),
     ("nav.logout", "退出", "Sign out"),
     ("nav.stats", "统计亮榜", "Statistics"),
@@ -408,7 +414,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "暂无临期或超期工单",
         "No approaching or breached deadlines",
     ),
-    ("board.title", "志愿任务", "Volunteer board"),
+    (
+        "board.title",
+        "社区清单与志愿任务",
+        "Community lists and tasks",
+    ),
     (
         "board.empty",
         "暂无可认领的任务",
@@ -629,7 +639,7 @@ mod tests {
     #[test]
     fn every_key_is_unique_and_has_both_languages() {
         let mut seen = std::collections::HashSet::new();
-        for (key, zh, en) in WORDS {
+        for (key, zh, en) in all_words() {
             assert!(seen.insert(key), "{key} twice");
             assert!(!zh.is_empty() && !en.is_empty(), "{key} lacks a language");
         }

@@ -44,6 +44,18 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts", get(alerts::page))
         .route("/alerts/rows", get(alerts::rows))
         .route("/board", get(board::page))
+        .route("/board/lists", get(board::lists))
+        .route("/board/needs", post(board::publish_need))
+        .route("/board/resources", post(board::offer_resource))
+        .route(
+            "/communities/{community}/needs/{no}/{action}",
+            post(board::act_on_need),
+        )
+        .route(
+            "/communities/{community}/resources/{no}/match",
+            post(board::match_resource),
+        )
+        .route("/members", post(board::register_member))
         .route("/intake", get(intake::form).post(intake::open))
         .route("/cases", get(search::page))
         .route("/cases/{id}", get(case::page))

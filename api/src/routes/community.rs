@@ -175,11 +175,7 @@ async fn deliver_need(
     ApiPath(at): ApiPath<NeedAt>,
     ApiJson(body): ApiJson<DeliverNeed>,
 ) -> Result<Json<CommunityAnswer>, ApiError> {
-    let action = NeedAction::Deliver {
-        summary: body.summary,
-        evidence: body.evidence,
-    };
-    need_command(&state, context, at, action).await
+    need_command(&state, context, at, body.into()).await
 }
 
 /// Confirm a delivered need and award points, recorded in the event (the dispatcher of the
@@ -194,10 +190,7 @@ async fn confirm_need(
     ApiPath(at): ApiPath<NeedAt>,
     ApiJson(body): ApiJson<ConfirmNeed>,
 ) -> Result<Json<CommunityAnswer>, ApiError> {
-    let action = NeedAction::Confirm {
-        points: body.points,
-    };
-    need_command(&state, context, at, action).await
+    need_command(&state, context, at, body.into()).await
 }
 
 /// Withdraw an open or claimed need, saying why (the dispatcher of the community's street).
@@ -211,10 +204,7 @@ async fn withdraw_need(
     ApiPath(at): ApiPath<NeedAt>,
     ApiJson(body): ApiJson<WithdrawNeed>,
 ) -> Result<Json<CommunityAnswer>, ApiError> {
-    let action = NeedAction::Withdraw {
-        reason: body.reason,
-    };
-    need_command(&state, context, at, action).await
+    need_command(&state, context, at, body.into()).await
 }
 
 /// 资源清单 Offer a resource to the community (a unit's department token); answers

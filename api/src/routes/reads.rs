@@ -166,7 +166,8 @@ async fn alerts(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct StatsQuery {
-    /// street, department or category (rankings: street or department).
+    /// street or category (case rows), department or handling_street (unit rows); rankings:
+    /// any but category.
     #[serde(alias = "unit")]
     group_by: String,
     /// YYYY-MM (Asia/Shanghai); a case counts in the month it was opened.
@@ -184,15 +185,27 @@ fn may_read_statistics(actor: &Actor) -> Result<(), ApiError> {
 
 impl StatsQuery {
     fn group_by(&self) -> Result<GroupBy, ApiError> {
-        match self.group_by.as_str() {
-            "street" => Ok(GroupBy::Street),
-            "department" => Ok(GroupBy::Department),
-            "category" => Ok(GroupBy::Category),
-            other => Err(ApiError::bad_request(
-                "invalid_query",
-                "group_by",
-                format!("group_by must be street, department or category, not {other:?}"),
-            )),
+        self.group_by
+            .parse()
+            .map_err(|message| ApiError::bad_request("invalid_query", "group_by", message))
+    }
+}
+
+/// A statistics answer: the rows (all of them, `next` always null) and the weights in force
+/// (the organisation file's `[weights]`), so every figure can be recomputed.
+#[derive(Debug, Serialize, ToSchema)]
+struct StatsAnswer<T> {
+    items: Vec<T>,
+    next: Option<String>,
+    weights: Weights,
+}
+
+impl<T> StatsAnswer<T> {
+    fn new(items: Vec<T>, weights: Weights) -> Self {
+        StatsAnswer {
+            items,
+            next: None,
+            weights,
         }
     }
 }
@@ -204,55 +217,45 @@ fn stats_error(err: StatsError) -> ApiError {
     }
 }
 
-/// 闭环统计 per street, department or category for one month.
+/// 闭环统计 per street, category, department or handling street for one month (DESIGN §4
+/// "Counting rules"), with the weights in force.
 #[utoipa::path(get, path = "/stats", tag = "read models", params(StatsQuery),
-    responses((status = 200, body = Page<StatsRow>), ReadErrors))]
+    responses((status = 200, body = StatsAnswer<StatsRow>), ReadErrors))]
 async fn stats(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<StatsQuery>,
-) -> Result<Json<Page<StatsRow>>, ApiError> {
+) -> Result<Json<StatsAnswer<StatsRow>>, ApiError> {
     may_read_statistics(&actor)?;
+    let group_by = query.group_by()?;
     caught_up(&state, &query.min_position).await?;
-    let now = state.clock.now();
-    let rows = statistics::statistics(
-        &state.store,
-        query.group_by()?,
-        &query.month,
-        now,
-        &Weights::default(),
-    )
-    .await;
-    Ok(Json(whole(rows.map_err(stats_error)?)))
+    let (now, weights) = (state.clock.now(), state.org.weights);
+    let rows = statistics::statistics(&state.store, group_by, &query.month, now, &weights).await;
+    Ok(Json(StatsAnswer::new(rows.map_err(stats_error)?, weights)))
 }
 
-/// A list that always fits in one page.
-fn whole<T>(items: Vec<T>) -> Page<T> {
-    Page { items, next: None }
-}
-
-/// 亮榜: streets or departments by composite score for one month (`unit=street|department`).
+/// 亮榜: streets, departments or handling streets by composite score for one month
+/// (`unit=street|department|handling_street`), with the weights in force.
 #[utoipa::path(get, path = "/rankings", tag = "read models", params(StatsQuery),
-    responses((status = 200, body = Page<RankingRow>), ReadErrors))]
+    responses((status = 200, body = StatsAnswer<RankingRow>), ReadErrors))]
 async fn rankings(
     State(state): State<AppState>,
     Caller(actor): Caller,
     ApiQuery(query): ApiQuery<StatsQuery>,
-) -> Result<Json<Page<RankingRow>>, ApiError> {
+) -> Result<Json<StatsAnswer<RankingRow>>, ApiError> {
     may_read_statistics(&actor)?;
     let unit = query.group_by()?;
     if unit == GroupBy::Category {
         return Err(ApiError::bad_request(
             "invalid_query",
             "unit",
-            "rankings are by street or department",
+            "rankings are by street, department or handling_street",
         ));
     }
     caught_up(&state, &query.min_position).await?;
-    let now = state.clock.now();
-    let rows =
-        statistics::rankings(&state.store, unit, &query.month, now, &Weights::default()).await;
-    Ok(Json(whole(rows.map_err(stats_error)?)))
+    let (now, weights) = (state.clock.now(), state.org.weights);
+    let rows = statistics::rankings(&state.store, unit, &query.month, now, &weights).await;
+    Ok(Json(StatsAnswer::new(rows.map_err(stats_error)?, weights)))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -27,6 +27,7 @@ mod print;
 mod report;
 pub mod roster;
 mod runner;
+pub mod scores;
 pub mod scratch;
 mod tally;
 
@@ -35,7 +36,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use shaobao_services::clock::Clock;
 use shaobao_services::org_file::load_org;
@@ -156,6 +157,19 @@ async fn drive(
     let tally = std::mem::take(&mut *runner.tally.lock().expect("tally"));
     let months: Vec<String> = months.into_iter().collect();
     let read = report::read_back(runner.client(), &runner.roster.auditor, &tally, &months).await?;
+    let wait = tally
+        .last_position
+        .map_or(String::new(), |p| format!("&min_position={p}"));
+    let year = (config.start + Duration::hours(8)).year();
+    let unit_scores = scores::read_unit_scores(
+        runner.client(),
+        &runner.roster.auditor,
+        &wait,
+        year,
+        config.days,
+        state.org.scoring,
+    )
+    .await?;
     Ok(SimReport {
         seed: config.seed,
         days: config.days,
@@ -180,6 +194,7 @@ async fn drive(
         median_dispatch_minutes: report::median(&tally.dispatch_delays).map(|s| s / 60.0),
         district: report::district_rates(&read.streets),
         streets: read.streets,
+        unit_scores,
     })
 }
 

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use serde_json::Value;
+use shaobao_domain::community::score::UnitStatus;
 
 use super::report::{ratio, SimReport};
 
@@ -34,6 +35,7 @@ impl SimReport {
         );
         self.render_counts(&mut out);
         self.render_rates(&mut out);
+        self.render_community(&mut out);
         self.render_calibration(&mut out);
         out
     }
@@ -149,6 +151,50 @@ impl SimReport {
             percent(d.resolution_rate),
             percent(d.satisfaction_rate),
             d.composite_score.map_or("–".into(), |s| format!("{s:.1}"))
+        );
+    }
+
+    fn render_community(&self, out: &mut String) {
+        let c = |label| self.count(label);
+        let _ = writeln!(
+            out,
+            "\ncommunity lists 双向需求清单: {} needs published, {} claimed, {} delivered, {} confirmed, \
+             {} withdrawn; {} resources offered; {} members registered",
+            c("need"),
+            c("need-claim"),
+            c("need-deliver"),
+            c("need-confirm"),
+            c("need-withdraw"),
+            c("resource"),
+            c("member"),
+        );
+        let scores = &self.unit_scores;
+        let (floor, commended) = (scores.scoring.unit_floor, scores.scoring.unit_commended);
+        let _ = writeln!(
+            out,
+            "unit scores 量化积分 {} (/api/v1/scores?unit=unit&period={}), and a year at this rate \
+             (under {floor}: no shared resources; over {commended}: commended)\n  {:<28}{:>8}{:>10}  status",
+            scores.year, scores.year, "unit", "points", "per year"
+        );
+        for unit in scores.units.iter().filter(|u| u.points > 0) {
+            let _ = writeln!(
+                out,
+                "  {:<28}{:>8}{:>10}  {}",
+                unit.unit,
+                unit.points,
+                unit.per_year,
+                serde_json::to_value(unit.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  of {} units, {} would fall under {floor} and {} would be over {commended} in a year at this rate",
+            scores.units.len(),
+            scores.count(UnitStatus::NoSharedResources),
+            scores.count(UnitStatus::Commended),
         );
     }
 

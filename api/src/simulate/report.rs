@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::client::ApiClient;
 use super::error::SimError;
+use super::scores::UnitScores;
 use super::tally::Tally;
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +43,8 @@ pub struct SimReport {
     /// `/api/v1/stats?group_by=street` rows of every month the simulation opened cases in.
     pub streets: Vec<Value>,
     pub district: DistrictRates,
+    /// Community mobilisation: the units' points for the year, and where they would stand.
+    pub unit_scores: UnitScores,
 }
 
 /// The 三率 over the whole district, from the street rows.

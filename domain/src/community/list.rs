@@ -43,6 +43,19 @@ pub enum NeedStatus {
 }
 
 impl NeedStatus {
+    pub const ALL: [NeedStatus; 5] = [
+        NeedStatus::Open,
+        NeedStatus::Claimed,
+        NeedStatus::Delivered,
+        NeedStatus::Confirmed,
+        NeedStatus::Withdrawn,
+    ];
+
+    /// The status named `name` (as [`NeedStatus::as_str`] writes it).
+    pub fn parse(name: &str) -> Option<NeedStatus> {
+        NeedStatus::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             NeedStatus::Open => "open",
@@ -106,13 +119,12 @@ pub struct Resource {
 impl Resource {
     /// Whether `at` lies inside the offer's availability.
     pub fn is_available(&self, at: DateTime<Utc>) -> bool {
-        self.available_from.is_none_or(|from| from <= at)
-            && self.available_until.is_none_or(|until| at <= until)
+        self.facts().is_available(at)
     }
 
     /// Matches left.
     pub fn remaining(&self) -> u32 {
-        self.capacity.saturating_sub(self.matched.len() as u32)
+        self.facts().remaining()
     }
 }
 

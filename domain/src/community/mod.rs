@@ -34,7 +34,7 @@ pub use member::{
     Member, MemberAction, MemberCommand, MemberError, MemberEvent, MemberStep, MoveMember,
     RegisterMember,
 };
-pub use permit::ListStep;
+pub use permit::{list_steps, ListStep, NeedFacts, NeedStep, ResourceFacts};
 
 /// What a need asks for: the four kinds of 江北 (兴办实事, 调解矛盾, 政策宣讲, 志愿服务), the same
 /// as a case task's.

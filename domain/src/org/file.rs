@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Department, District, Organisation, Scoring, Street};
+use super::{Category, Department, District, Organisation, Scoring, Street, Weights};
 use crate::calendar::{WorkingCalendar, TIMEZONE};
 use crate::sla::{SlaPolicy, Span, UrgencySla, WhistleSla};
 
@@ -24,6 +24,9 @@ pub struct OrgFile {
     /// Optional; each key defaults on its own.
     #[serde(default)]
     pub scoring: ScoringFile,
+    /// Optional; each key defaults on its own.
+    #[serde(default)]
+    pub weights: Weights,
 }
 
 /// `[scoring]`: every key optional (see [`Scoring`]).
@@ -126,6 +129,7 @@ impl From<Organisation> for OrgFile {
             departments: org.departments,
             categories: org.categories.into_iter().map(CategoryFile::from).collect(),
             scoring: org.scoring.into(),
+            weights: org.weights,
         }
     }
 }

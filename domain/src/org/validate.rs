@@ -74,6 +74,7 @@ impl TryFrom<OrgFile> for Organisation {
         }
 
         let scoring = scoring(f.scoring, "scoring")?;
+        let weights = f.weights.checked("weights")?;
         Ok(Organisation {
             district: f.district,
             streets: f.streets,
@@ -82,6 +83,7 @@ impl TryFrom<OrgFile> for Organisation {
             sla,
             calendar,
             scoring,
+            weights,
         })
     }
 }

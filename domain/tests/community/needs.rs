@@ -463,3 +463,70 @@ fn available_steps_follow_the_permit() {
     assert!(list.available(&resident(), at, &place, Some(JX)).is_empty());
     assert!(list.available(&auditor(), at, &place, None).is_empty());
 }
+
+#[test]
+fn a_need_row_alone_gives_the_same_steps_as_the_whole_list() {
+    // The board lists needs from the read model: each need's facts must give exactly the steps
+    // the list's permit gives for that need, for every actor.
+    let list = replay(&and(delivered_by_housing(), [published(2)]));
+    let place = list.place().unwrap().clone();
+    let at = t(100);
+    let registered_here = Some(HC);
+    for actor in [jingshan(), housing(), resident(), auditor(), member("m-9")] {
+        let from_list: Vec<ListStep> = list
+            .available(&actor, at, &place, registered_here)
+            .into_iter()
+            .filter(|s| !matches!(s, ListStep::PublishNeed | ListStep::OfferResource))
+            .collect();
+        let from_facts: Vec<ListStep> = list
+            .needs()
+            .iter()
+            .flat_map(|need| {
+                need.facts()
+                    .steps(&actor, at, &place, registered_here)
+                    .into_iter()
+                    .map(|step| step.on(need.no))
+            })
+            .collect();
+        assert_eq!(from_facts, from_list, "{actor:?}");
+    }
+    let delivered = list.need(1).unwrap().facts();
+    assert_eq!(
+        delivered.steps(&jingshan(), at, &place, None),
+        vec![NeedStep::Confirm]
+    );
+    assert_eq!(
+        delivered.permit(&housing(), at, &place, None, NeedStep::Confirm),
+        Err(CommunityError::NotStreetDispatcher {
+            action: "confirm",
+            street: "jingshan".into()
+        })
+    );
+    assert_eq!(
+        list.need(2)
+            .unwrap()
+            .facts()
+            .steps(&housing(), at, &place, None),
+        vec![NeedStep::Claim]
+    );
+}
+
+#[test]
+fn publishing_and_offering_depend_on_the_actor_and_the_place_only() {
+    let place = Place {
+        street: "jingshan".into(),
+        community: HC.into(),
+    };
+    assert_eq!(list_steps(&jingshan(), &place), vec![ListStep::PublishNeed]);
+    assert_eq!(
+        list_steps(&housing(), &place),
+        vec![ListStep::OfferResource]
+    );
+    assert!(list_steps(&resident(), &place).is_empty());
+    assert!(list_steps(&auditor(), &place).is_empty());
+    let elsewhere = Place {
+        street: "donghuamen".into(),
+        community: ZY.into(),
+    };
+    assert!(list_steps(&jingshan(), &elsewhere).is_empty());
+}

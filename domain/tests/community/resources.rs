@@ -136,6 +136,29 @@ fn the_community_or_the_offering_unit_matches_a_resource_to_a_need() {
 }
 
 #[test]
+fn the_needs_a_resource_may_be_matched_to_come_from_its_facts_and_theirs() {
+    let list = replay(&and(offered_and_open(), [matched(1, "housing", 2, 60)]));
+    let place = list.place().unwrap().clone();
+    let needs: Vec<NeedFacts> = list.needs().iter().map(Need::facts).collect();
+    let resource = list.resource(1).unwrap().facts();
+    let matchable = |actor: &Actor| -> Vec<u32> {
+        resource
+            .matchable(&needs, actor, t(90), &place)
+            .iter()
+            .map(|n| n.no)
+            .collect()
+    };
+    // Need 2 is taken; need 1 is still open; capacity 2 has one match left.
+    assert_eq!(matchable(&housing()), vec![1]);
+    assert_eq!(matchable(&jingshan()), vec![1]);
+    assert!(matchable(&urban()).is_empty());
+    assert_eq!(
+        resource.permit_match(&needs[1], &housing(), t(90), &place),
+        Err(CommunityError::NeedAlreadyClaimed { no: 2 })
+    );
+}
+
+#[test]
 fn a_matched_need_is_delivered_by_the_unit_and_confirmed_with_points_for_it() {
     let events = and(offered_and_open(), [matched(1, "housing", 1, 60)]);
     given(events.clone())

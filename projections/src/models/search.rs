@@ -258,40 +258,42 @@ impl CountColumn {
     }
 }
 
-/// Cases opened since `since`: id, street and point when it has one (the map's heat layer).
-pub async fn opened_since(
+/// Where the cases opened since `since` were reported, counted per cell of `cell_e6` millionths
+/// of a degree (per street; cases without a point of their own in one row per street, with
+/// `None` for the cell): a heat map needs counts per place, not a row per case.
+pub async fn heat_cells(
     store: &Store,
     since: DateTime<Utc>,
-) -> Result<Vec<OpenedCase>, StoreError> {
+    cell_e6: i64,
+) -> Result<Vec<HeatCell>, StoreError> {
+    // Integer division on both stores: a cell is the square whose south-west corner it names.
     let sql = format!(
-        "SELECT case_id, street, lat_e6, lon_e6 FROM {} WHERE sort_ns >= $1",
+        "SELECT street, lat_e6 / $2 AS lat_cell, lon_e6 / $2 AS lon_cell, COUNT(*)
+         FROM {} WHERE sort_ns >= $1 GROUP BY street, lat_cell, lon_cell",
         TABLE.name
     );
-    let rows = fetch(
-        store,
-        &Statement::new(sql, vec![Value::int(to_ns(since))]),
-        &[Text, Text, Int, Int],
-    )
-    .await?;
+    let args = vec![Value::int(to_ns(since)), Value::int(cell_e6)];
+    let rows = fetch(store, &Statement::new(sql, args), &[Text, Int, Int, Int]).await?;
+    let centre = |cell: Option<i64>| cell.map(|c| (c as f64 + 0.5) * cell_e6 as f64 / 1e6);
     Ok(rows
         .into_iter()
         .map(|row| {
             let mut f = Fields::new(row);
-            OpenedCase {
-                case_id: f.text().unwrap_or_default(),
+            HeatCell {
                 street: f.text().unwrap_or_default(),
-                lat: f.int().map(|v| v as f64 / 1e6),
-                lon: f.int().map(|v| v as f64 / 1e6),
+                lat: centre(f.int()),
+                lon: centre(f.int()),
+                cases: f.int().unwrap_or(0),
             }
         })
         .collect())
 }
 
-/// A recently opened case and where it was reported.
+/// Cases opened at one place: the centre of a cell, or (no point) somewhere in the street.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OpenedCase {
-    pub case_id: String,
+pub struct HeatCell {
     pub street: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    pub cases: i64,
 }

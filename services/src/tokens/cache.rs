@@ -3,6 +3,7 @@
 //! node forgets what it saw; nothing needs to be told).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,16 @@ struct Entry {
 #[derive(Default)]
 pub(super) struct LookupCache {
     entries: Mutex<HashMap<String, Entry>>,
+    /// Look-ups answered from memory, and those that had to ask the store (for `/metrics`).
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// How often the cache answered: `(hits, misses)` since the process started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheCounts {
+    pub hits: u64,
+    pub misses: u64,
 }
 
 impl LookupCache {
@@ -43,10 +54,24 @@ impl LookupCache {
     /// `None` means: ask the store.
     pub fn get(&self, hash: &str) -> Option<Option<StoredToken>> {
         let entries = self.entries.lock().expect("token cache poisoned");
-        entries
+        let found = entries
             .get(hash)
             .filter(|e| e.fetched.elapsed() < LOOKUP_TTL)
-            .map(|e| e.token.clone())
+            .map(|e| e.token.clone());
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    pub fn counts(&self) -> CacheCounts {
+        CacheCounts {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
     }
 
     pub fn put(&self, hash: String, token: Option<StoredToken>, fetched: Instant) {

@@ -12,7 +12,7 @@ use shaobao_domain::Role;
 
 use crate::store::StoreError;
 
-pub use cache::LOOKUP_TTL;
+pub use cache::{CacheCounts, LOOKUP_TTL};
 pub use store::{IssuedToken, TokenInfo, TokenStore};
 
 /// Every token starts with this, so a leaked one is easy to recognise (and to scan for).

@@ -70,6 +70,11 @@ impl std::fmt::Debug for TokenStore {
 }
 
 impl TokenStore {
+    /// How often this node's look-up cache answered without the store (`/metrics`).
+    pub fn cache_counts(&self) -> super::CacheCounts {
+        self.cache.counts()
+    }
+
     pub fn new(store: Store) -> Self {
         TokenStore {
             store,

@@ -6,6 +6,8 @@
 //! A case reported without a point is drawn near its street's centre, spread by its id so cases
 //! do not hide each other (the page says so).
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::Duration;
@@ -32,9 +34,15 @@ pub struct MapQuery {
 pub struct MapData {
     pub streets: Vec<StreetShape>,
     pub points: Vec<MapPoint>,
-    /// `[lon, lat, weight]` of every case opened in the last 30 days.
+    /// `[lon, lat, cases]` per place where cases were opened in the last 30 days: cells of
+    /// [`HEAT_CELL_E6`], and each street's centre for its cases without a point of their own.
     pub heat: Vec<[f64; 3]>,
+    /// Category code → name, for the points' labels (a name per point would weigh megabytes).
+    pub categories: BTreeMap<String, String>,
 }
+
+/// The heat layer's cell: 0.002° (about 200 m north–south in Beijing).
+const HEAT_CELL_E6: i64 = 2_000;
 
 #[derive(Debug, Serialize)]
 pub struct StreetShape {
@@ -54,6 +62,7 @@ pub struct MapPoint {
     pub approximate: bool,
     pub alert: String,
     pub urgency: String,
+    /// The category's code; its name is in [`MapData::categories`].
     pub category: String,
     pub state: String,
 }
@@ -114,20 +123,23 @@ pub async fn map_data(
     category: Option<&str>,
 ) -> Result<MapData, ConsoleError> {
     let org = &state.org;
+    let mut map = map_frame(state, street).await?;
     let open = queue::map_points(&state.store, category).await?;
-    let since = state.clock.now() - Duration::days(30);
-    let recent = search::opened_since(&state.store, since).await?;
     let in_scope = |s: &str| street.is_none_or(|own| own == s);
-    let points = open
+    let categories = &mut map.categories;
+    map.points = open
         .into_iter()
         .filter(|p| in_scope(&p.street))
         .filter_map(|p| {
             let (lon, lat, approximate) = place(org, &p.case_id, &p.street, p.lat, p.lon)?;
+            categories
+                .entry(p.category.clone())
+                .or_insert_with(|| names::category(org, &p.category));
             Some(MapPoint {
                 lon,
                 lat,
                 approximate,
-                category: names::category(org, &p.category),
+                category: p.category,
                 case_id: p.case_id,
                 alert: p.alert,
                 urgency: p.urgency,
@@ -135,11 +147,28 @@ pub async fn map_data(
             })
         })
         .collect();
+    Ok(map)
+}
+
+/// The map without its points: the streets and where the last 30 days' cases came from (the
+/// wall screen's map).
+pub async fn map_frame(state: &AppState, street: Option<&str>) -> Result<MapData, ConsoleError> {
+    let org = &state.org;
+    let since = state.clock.now() - Duration::days(30);
+    let recent = search::heat_cells(&state.store, since, HEAT_CELL_E6).await?;
+    let in_scope = |s: &str| street.is_none_or(|own| own == s);
     let heat = recent
         .into_iter()
-        .filter(|c| in_scope(&c.street))
-        .filter_map(|c| {
-            place(org, &c.case_id, &c.street, c.lat, c.lon).map(|(lon, lat, _)| [lon, lat, 1.0])
+        .filter(|cell| in_scope(&cell.street))
+        .filter_map(|cell| {
+            let (lon, lat) = match (cell.lon, cell.lat) {
+                (Some(lon), Some(lat)) => (lon, lat),
+                _ => org
+                    .street(&cell.street)?
+                    .centre
+                    .map(|[lat, lon]| (lon, lat))?,
+            };
+            Some([lon, lat, cell.cases as f64])
         })
         .collect();
     let streets = org
@@ -155,8 +184,9 @@ pub async fn map_data(
         .collect();
     Ok(MapData {
         streets,
-        points,
+        points: Vec::new(),
         heat,
+        categories: BTreeMap::new(),
     })
 }
 

@@ -13,9 +13,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use shaobao_projections::models::queue::{self, DistrictCounts};
 use shaobao_projections::models::search::{self, CountColumn};
-use shaobao_projections::models::statistics::{self, GroupBy, Weights};
+use shaobao_projections::models::statistics;
 
-use super::map::{map_data, MapData};
+use super::map::{map_frame, MapData};
 use crate::access;
 use crate::console::assets;
 use crate::console::error::ConsoleError;
@@ -148,18 +148,17 @@ pub async fn data(
         search::opened_since_by(&state.store, CountColumn::Category, now - Duration::days(7))
             .await?;
     let open = queue::district_counts(&state.store, now).await?;
-    let total = statistics::district_total(&state.store, &month, now, &Weights::default())
+    // Only the three rates and the composite: summed by the database, no row per case.
+    let weights = &state.org.weights;
+    let total = statistics::district_trend(&state.store, &month, &month, now, weights)
+        .await
+        .map_err(unavailable)?
+        .pop()
+        .unwrap_or_default();
+    let streets = statistics::street_headlines(&state.store, &month, now, weights)
         .await
         .map_err(unavailable)?;
-    let ranking = statistics::rankings(
-        &state.store,
-        GroupBy::Street,
-        &month,
-        now,
-        &Weights::default(),
-    )
-    .await
-    .map_err(unavailable)?;
+    let ranking = statistics::rank(streets);
     let percent = |v: Option<f64>| v.map(|v| (v * 1000.0).round() / 10.0);
     let label = |group: &str, v: &str| lang.t(&format!("{group}.{v}"));
     Ok(Json(WallData {
@@ -208,17 +207,10 @@ pub async fn data(
                 value: n,
             })
             .collect(),
-        map: wall_map(&state).await?,
+        // Streets and heat only: a dot per open case (a hundred thousand in a busy district)
+        // would weigh the screen down, and the wall opens no case.
+        map: map_frame(&state, None).await?,
     }))
-}
-
-/// The whole district's open cases as dots: the wall opens no case, so it carries no case ids.
-async fn wall_map(state: &AppState) -> Result<MapData, ConsoleError> {
-    let mut map = map_data(state, None, None).await?;
-    for point in &mut map.points {
-        point.case_id.clear();
-    }
-    Ok(map)
 }
 
 /// The ticker's words for a language (also checked by a test: every event type has a label).

@@ -4,6 +4,7 @@
 //! the last dispatch, whistle or reopen), which is all that depends on the run.
 
 mod bodies;
+mod community;
 mod contact;
 mod draw;
 mod lifecycle;
@@ -16,6 +17,7 @@ use shaobao_domain::org::Organisation;
 use shaobao_domain::sla::Timer;
 
 pub use bodies::has_grids;
+pub use community::CommunityPlanner;
 pub use contact::Planner;
 
 /// Who sends a request; each stands for one token of the roster.
@@ -34,24 +36,59 @@ pub fn grid_worker(street: &str, k: u32) -> String {
 
 /// Which endpoint a step posts to. A planned case gets at most one whistle and one task, so
 /// both are number 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     Open,
     Visit,
     Case(&'static str),
     Whistle(&'static str),
     Task(&'static str),
+    /// `POST /members` (a registration; nothing follows it).
+    Members,
+    /// Publish a need of this community; its steps follow as [`Endpoint::Need`].
+    Needs(String),
+    /// Offer a resource to this community.
+    Resources(String),
+    /// A step on the need the script published.
+    Need(&'static str),
 }
 
 impl Endpoint {
-    pub fn path(self, case_id: &str) -> String {
+    /// The path of the step; `subject` is what the opening made: the case id, or
+    /// `<community>/needs/<no>` for a need.
+    pub fn path(&self, subject: &str) -> String {
         match self {
             Endpoint::Open => "/api/v1/cases".into(),
             Endpoint::Visit => "/api/v1/visits".into(),
-            Endpoint::Case(action) => format!("/api/v1/cases/{case_id}/{action}"),
-            Endpoint::Whistle(action) => format!("/api/v1/cases/{case_id}/whistles/1/{action}"),
-            Endpoint::Task(action) => format!("/api/v1/cases/{case_id}/tasks/1/{action}"),
+            Endpoint::Case(action) => format!("/api/v1/cases/{subject}/{action}"),
+            Endpoint::Whistle(action) => format!("/api/v1/cases/{subject}/whistles/1/{action}"),
+            Endpoint::Task(action) => format!("/api/v1/cases/{subject}/tasks/1/{action}"),
+            Endpoint::Members => "/api/v1/members".into(),
+            Endpoint::Needs(community) => format!("/api/v1/communities/{community}/needs"),
+            Endpoint::Resources(community) => format!("/api/v1/communities/{community}/resources"),
+            Endpoint::Need(action) => format!("/api/v1/communities/{subject}/{action}"),
         }
+    }
+
+    /// What the opening's answer made for the script's lives to act on.
+    pub fn subjects(&self, answer: &Value) -> Vec<String> {
+        let made = match self {
+            Endpoint::Visit => answer["case_ids"].as_array().cloned().unwrap_or_default(),
+            Endpoint::Open => vec![answer["case_id"].clone()],
+            Endpoint::Needs(community) => match answer["need_no"].as_u64() {
+                Some(no) => vec![Value::from(format!("{community}/needs/{no}"))],
+                None => vec![],
+            },
+            _ => vec![],
+        };
+        made.iter()
+            .filter_map(|id| id.as_str().map(String::from))
+            .collect()
+    }
+
+    /// Whether the opening opens cases (counted as such in the report).
+    pub fn opens_cases(&self) -> bool {
+        matches!(self, Endpoint::Open | Endpoint::Visit)
     }
 }
 
@@ -130,14 +167,16 @@ impl Plan {
         days: u32,
         contacts_per_day: u32,
     ) -> Plan {
-        let mut planner = Planner::new(org, seed);
-        let mut scripts = Vec::new();
+        let mut community = CommunityPlanner::new(&org, seed);
+        let mut scripts = community.registrations(start);
+        let mut planner = Planner::new(org.clone(), seed);
         for day in 0..days {
             let day_start = start + Duration::days(i64::from(day));
             for _ in 0..contacts_per_day {
                 let at = planner.arrival(day_start);
                 scripts.extend(planner.contact(at));
             }
+            scripts.extend(community.day(day_start));
         }
         scripts.sort_by_key(|script| script.at);
         Plan { scripts }

@@ -17,7 +17,7 @@ mod send;
 
 use super::client::ApiClient;
 use super::clock::{Appointment, VirtualClock};
-use super::plan::{Anchor, Endpoint, Plan, Script, Step, Wait, Who};
+use super::plan::{Anchor, Plan, Script, Step, Wait, Who};
 use super::roster::Roster;
 use super::tally::Tally;
 
@@ -38,7 +38,8 @@ pub struct Runner {
 /// One case's remaining life.
 struct Life {
     key: String,
-    case_id: String,
+    /// What the steps act on: the case id, or `<community>/needs/<no>`.
+    subject: String,
     opened: DateTime<Utc>,
     steps: Vec<Step>,
 }
@@ -118,32 +119,28 @@ impl Runner {
             return;
         };
         let opened = self.clock.now();
-        let case_ids: Vec<String> = match script.opening.endpoint {
-            Endpoint::Visit => answer["case_ids"].as_array().cloned().unwrap_or_default(),
-            _ => vec![answer["case_id"].clone()],
-        }
-        .iter()
-        .filter_map(|id| id.as_str().map(String::from))
-        .collect();
-        if case_ids.len() != script.lives.len() {
+        let subjects = script.opening.endpoint.subjects(&answer);
+        if subjects.len() != script.lives.len() {
             let what = format!(
-                "{key}: {} case ids for {} lives",
-                case_ids.len(),
+                "{key}: {} subjects for {} lives",
+                subjects.len(),
                 script.lives.len()
             );
             self.tally.lock().expect("tally").failed(0, what);
             self.skip(skipped);
             return;
         }
-        self.tally.lock().expect("tally").cases_opened += case_ids.len() as u64;
+        if script.opening.endpoint.opens_cases() {
+            self.tally.lock().expect("tally").cases_opened += subjects.len() as u64;
+        }
         let mut lives = JoinSet::new();
-        for (i, (steps, case_id)) in script.lives.into_iter().zip(case_ids).enumerate() {
+        for (i, (steps, subject)) in script.lives.into_iter().zip(subjects).enumerate() {
             let first = self
                 .clock
                 .appointment(self.due(steps[0].wait, opened, &HashMap::new()));
             let life = Life {
                 key: format!("{key}-{i}"),
-                case_id,
+                subject,
                 opened,
                 steps,
             };
@@ -158,7 +155,7 @@ impl Runner {
         for (i, step) in life.steps.iter().enumerate() {
             booked.arrive().await;
             let key = format!("{}-{i}", life.key);
-            if self.send(step, &life.case_id, &key).await.is_none() {
+            if self.send(step, &life.subject, &key).await.is_none() {
                 self.skip((life.steps.len() - i - 1) as u64);
                 return;
             }

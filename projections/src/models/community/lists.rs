@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use shaobao_domain::community::{member_stream_id, Party};
+use shaobao_domain::community::{
+    member_stream_id, NeedFacts, NeedStatus, Party, Place, ResourceFacts,
+};
 use shaobao_services::store::{Store, StoreError};
 
 use super::{MEMBERS, NEEDS, RESOURCES};
@@ -38,6 +40,27 @@ pub struct NeedItem {
     pub awarded_points: Option<i64>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl NeedItem {
+    /// What the domain decides this need's steps by (`None` for a row the domain would not
+    /// recognise: a status it does not know, a number out of range).
+    pub fn facts(&self) -> Option<NeedFacts<'_>> {
+        Some(NeedFacts {
+            no: u32::try_from(self.no).ok()?,
+            status: NeedStatus::parse(&self.status)?,
+            claimant: self.claimant.as_ref(),
+            deadline: self.deadline,
+        })
+    }
+
+    /// The community and street the need belongs to.
+    pub fn place(&self) -> Place {
+        Place {
+            street: self.street.clone(),
+            community: self.community.clone(),
+        }
+    }
 }
 
 /// Which needs: every field optional.
@@ -188,6 +211,28 @@ pub struct ResourceItem {
     pub available_from: Option<DateTime<Utc>>,
     pub available_until: Option<DateTime<Utc>>,
     pub offered_at: DateTime<Utc>,
+}
+
+impl ResourceItem {
+    /// What the domain decides a match of this resource by.
+    pub fn facts(&self) -> Option<ResourceFacts<'_>> {
+        Some(ResourceFacts {
+            no: u32::try_from(self.no).ok()?,
+            unit: &self.unit,
+            capacity: u32::try_from(self.capacity).ok()?,
+            matched: u32::try_from(self.matched).ok()?,
+            available_from: self.available_from,
+            available_until: self.available_until,
+        })
+    }
+
+    /// The community and street it is offered to.
+    pub fn place(&self) -> Place {
+        Place {
+            street: self.street.clone(),
+            community: self.community.clone(),
+        }
+    }
 }
 
 /// Which resources: every field optional.

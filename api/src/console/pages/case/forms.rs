@@ -3,11 +3,11 @@
 //! page is caught, not acted on) and a fresh idempotency key (a double click acts once).
 
 use maud::{html, Markup};
-use rand::RngCore;
 use shaobao_domain::case::{AvailableAction, DepartmentStatus, Unit};
 use shaobao_domain::Case;
 
 use super::Failure;
+use crate::console::form::fresh_idempotency_key;
 use crate::console::i18n::{serialized_name, Lang};
 use crate::console::names;
 use shaobao_domain::org::Organisation;
@@ -46,9 +46,7 @@ pub fn action_form(cx: &FormContext, action: &AvailableAction) -> Markup {
     let hook = hook_name(action);
     let failure = cx.failure.filter(|f| f.url == post_url(cx.case_id, action));
     let f = Fields { cx, failure };
-    let mut key = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut key);
-    let key: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let key = fresh_idempotency_key();
     let label = match (action.whistle_no(), action.task_no()) {
         (Some(no), _) | (_, Some(no)) => format!("{} #{no}", cx.lang.t(&format!("action.{hook}"))),
         _ => cx.lang.t(&format!("action.{hook}")),

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use maud::{html, Markup};
-use shaobao_domain::{Case, CaseError};
+use shaobao_domain::Case;
 use shaobao_services::cases::Request;
 use shaobao_services::command::CommandError;
 use shaobao_services::history::Replayed;
@@ -23,6 +23,7 @@ use self::forms::{action_form, FormContext};
 use self::parse::Target;
 use self::summary::{summary, Facts};
 use crate::access;
+use crate::api_error::DomainRefusal;
 use crate::console::error::ConsoleError;
 use crate::console::form::FormFields;
 use crate::console::layout;
@@ -163,7 +164,7 @@ async fn run(
 pub type Refusal = (StatusCode, Option<String>, String, bool);
 
 /// A command's failure as the person reads it; store trouble is an error page.
-pub fn refusal(err: CommandError<CaseError>) -> Result<Refusal, ConsoleError> {
+pub fn refusal<E: DomainRefusal>(err: CommandError<E>) -> Result<Refusal, ConsoleError> {
     use shaobao_domain::ErrorKind;
     Ok(match err {
         CommandError::Domain(refused) => {

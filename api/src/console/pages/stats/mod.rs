@@ -1,10 +1,13 @@
 //! `/stats`: the month's closed-loop statistics 闭环统计 per street, department or category
 //! (DESIGN §4), sortable, each number a link to the cases behind it; the rankings 亮榜 with the
 //! change from last month and the red and black lists; trends of the three rates and the composite
-//! over twelve months. `/stats.csv` downloads the same table (UTF-8 with BOM, for Excel).
+//! over twelve months; the units' and members' points 量化积分 for the month with each unit's
+//! standing against the organisation's thresholds. `/stats.csv` downloads the same table (UTF-8 with BOM, for Excel).
 
 mod columns;
+mod figures;
 mod rankings;
+mod scores;
 mod trend;
 
 use axum::extract::{Query, State};
@@ -12,9 +15,10 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
-use shaobao_projections::models::statistics::{self, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{GroupBy, StatsRow};
 
 use self::columns::{csv_value, display, Kind, COLUMNS};
+use self::figures::Figures;
 use crate::access;
 use crate::console::error::ConsoleError;
 use crate::console::layout;
@@ -55,11 +59,7 @@ impl Question {
     }
 
     fn group_name(&self) -> &'static str {
-        match self.group_by {
-            GroupBy::Street => "street",
-            GroupBy::Department => "department",
-            GroupBy::Category => "category",
-        }
+        self.group_by.as_str()
     }
 }
 
@@ -71,34 +71,19 @@ fn allowed(person: &Person) -> Result<(), ConsoleError> {
     }
 }
 
-async fn rows(
-    state: &AppState,
-    group_by: GroupBy,
-    month: (i32, u32),
-) -> Result<Vec<StatsRow>, ConsoleError> {
-    statistics::statistics(
-        &state.store,
-        group_by,
-        &months::format(month),
-        state.clock.now(),
-        &Weights::default(),
-    )
-    .await
-    .map_err(|e| ConsoleError::Unavailable(e.to_string()))
-}
-
 /// The group key of a row and its name.
 fn key_of(row: &StatsRow) -> &str {
     row.street
         .as_deref()
         .or(row.department.as_deref())
         .or(row.category.as_deref())
+        .or(row.handling_street.as_deref())
         .unwrap_or_default()
 }
 
 fn name_of(state: &AppState, group_by: GroupBy, key: &str) -> String {
     match group_by {
-        GroupBy::Street => names::street(&state.org, key),
+        GroupBy::Street | GroupBy::HandlingStreet => names::street(&state.org, key),
         GroupBy::Department => names::department(&state.org, key),
         GroupBy::Category => names::category(&state.org, key),
     }
@@ -112,7 +97,8 @@ pub async fn page(
     allowed(&person)?;
     let lang = person.lang;
     let q = Question::from(&state, &query);
-    let mut table = rows(&state, q.group_by, q.month).await?;
+    let mut figures = Figures::new(&state);
+    let mut table = figures.rows(q.group_by, q.month).await?.to_vec();
     let sort = query.sort.clone().unwrap_or_default();
     if let Some(column) = COLUMNS.iter().find(|c| c.key == sort) {
         table.sort_by(|a, b| {
@@ -120,9 +106,11 @@ pub async fn page(
             v(b).total_cmp(&v(a))
         });
     }
-    let ranking = rankings::section(&state, lang, q.month).await?;
+    let ranking = rankings::section(&state, &mut figures, lang, q.month).await?;
+    let scores = scores::section(&state, lang, q.month).await?;
     let trend = trend::section(
         &state,
+        &mut figures,
         lang,
         q.group_by,
         q.month,
@@ -131,7 +119,7 @@ pub async fn page(
     .await?;
     let month = months::format(q.month);
     let group = q.group_name();
-    let weights = Weights::default();
+    let weights = state.org.weights;
     let body = html! {
         form.filters method="get" action="/stats" {
             label { span { (lang.t("stats.month")) } input type="month" name="month" value=(month); }
@@ -170,6 +158,7 @@ pub async fn page(
         @if table.is_empty() { p.empty { (lang.t("stats.empty")) } }
         (trend)
         (ranking)
+        (scores)
     };
     Ok(layout::page(
         &person,
@@ -182,7 +171,7 @@ pub async fn page(
 /// The case search showing the cases behind a row: its group and the month they were opened in.
 fn drill_down(group_by: GroupBy, key: &str, month: (i32, u32)) -> String {
     let filter = match group_by {
-        GroupBy::Street => "street",
+        GroupBy::Street | GroupBy::HandlingStreet => "street",
         GroupBy::Department => "department",
         GroupBy::Category => "category",
     };
@@ -201,7 +190,10 @@ pub async fn csv(
 ) -> Result<Response, ConsoleError> {
     allowed(&person)?;
     let q = Question::from(&state, &query);
-    let table = rows(&state, q.group_by, q.month).await?;
+    let table = Figures::new(&state)
+        .rows(q.group_by, q.month)
+        .await?
+        .to_vec();
     let columns: Vec<_> = COLUMNS
         .iter()
         .filter(|c| !c.departments_only || q.group_by == GroupBy::Department)

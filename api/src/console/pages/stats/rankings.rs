@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use maud::{html, Markup};
-use shaobao_projections::models::statistics::{self, GroupBy, RankingRow, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy, RankingRow};
 
+use super::figures::Figures;
 use super::{key_of, name_of};
 use crate::console::error::ConsoleError;
 use crate::console::i18n::Lang;
@@ -14,33 +15,17 @@ use crate::server::AppState;
 
 const LIST: usize = 5;
 
-async fn ranked(
-    state: &AppState,
-    unit: GroupBy,
-    month: (i32, u32),
-) -> Result<Vec<RankingRow>, ConsoleError> {
-    let now = state.clock.now();
-    statistics::rankings(
-        &state.store,
-        unit,
-        &months::format(month),
-        now,
-        &Weights::default(),
-    )
-    .await
-    .map_err(|e| ConsoleError::Unavailable(e.to_string()))
-}
-
 pub async fn section(
     state: &AppState,
+    figures: &mut Figures<'_>,
     lang: Lang,
     month: (i32, u32),
 ) -> Result<Markup, ConsoleError> {
     let mut tables = Vec::new();
     for unit in [GroupBy::Street, GroupBy::Department] {
-        let now = ranked(state, unit, month).await?;
-        let before: HashMap<String, u32> = ranked(state, unit, months::shift(month, -1))
-            .await?
+        let now = statistics::rank(figures.composites(unit, month).await?);
+        let previous = figures.composites(unit, months::shift(month, -1)).await?;
+        let before: HashMap<String, u32> = statistics::rank(previous)
             .into_iter()
             .filter_map(|r| Some((key_of(&r.stats).to_string(), r.rank?)))
             .collect();

@@ -3,9 +3,10 @@
 
 use maud::{html, Markup};
 use serde_json::json;
-use shaobao_projections::models::statistics::{self, GroupBy, StatsRow, Weights};
+use shaobao_projections::models::statistics::{self, GroupBy, StatsRow};
 
-use super::{key_of, name_of, rows};
+use super::figures::Figures;
+use super::{key_of, name_of};
 use crate::console::error::ConsoleError;
 use crate::console::i18n::Lang;
 use crate::console::months;
@@ -15,26 +16,31 @@ const MONTHS: i32 = 12;
 
 pub async fn section(
     state: &AppState,
+    figures: &mut Figures<'_>,
     lang: Lang,
     group_by: GroupBy,
     month: (i32, u32),
     unit: &str,
 ) -> Result<Markup, ConsoleError> {
-    let mut labels = Vec::new();
+    let run: Vec<(i32, u32)> = ((1 - MONTHS)..=0)
+        .map(|offset| months::shift(month, offset))
+        .collect();
+    let labels: Vec<String> = run.iter().map(|m| months::format(*m)).collect();
     let mut history: Vec<Option<StatsRow>> = Vec::new();
-    for offset in (1 - MONTHS)..=0 {
-        let m = months::shift(month, offset);
-        labels.push(months::format(m));
-        history.push(if unit.is_empty() {
-            let (month, now, weights) = (months::format(m), state.clock.now(), Weights::default());
-            let total = statistics::district_total(&state.store, &month, now, &weights).await;
-            Some(total.map_err(|e| ConsoleError::Unavailable(e.to_string()))?)
-        } else {
-            rows(state, group_by, m)
-                .await?
-                .into_iter()
-                .find(|r| key_of(r) == unit)
-        });
+    if unit.is_empty() {
+        let (first, last) = (&labels[0], &labels[labels.len() - 1]);
+        let (now, weights) = (state.clock.now(), &state.org.weights);
+        let district = statistics::district_trend(&state.store, first, last, now, weights)
+            .await
+            .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
+        for label in &labels {
+            history.push(district.iter().find(|r| &r.month == label).cloned());
+        }
+    } else {
+        for m in run {
+            let rows = figures.rows(group_by, m).await?;
+            history.push(rows.iter().find(|r| key_of(r) == unit).cloned());
+        }
     }
     let percent = |f: fn(&StatsRow) -> Option<f64>| -> Vec<Option<f64>> {
         history

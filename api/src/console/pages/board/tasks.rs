@@ -1,23 +1,21 @@
-//! `/board`: tasks open for claiming (需求清单), newest first, each with a claim button. Whether
-//! this person may claim is still the domain's decision when the form is posted.
+//! The board's case tasks 需求清单 open for claiming, newest first, each with a claim button.
+//! Whether this person may claim is the domain's decision when the form is posted.
 
-use axum::extract::State;
 use maud::{html, Markup};
 use shaobao_projections::models::volunteers;
 use shaobao_projections::PageRequest;
 
-use crate::access;
 use crate::console::error::ConsoleError;
-use crate::console::layout::{self, local_time};
+use crate::console::i18n::Lang;
+use crate::console::layout::local_time;
 use crate::console::names;
-use crate::console::session::Person;
 use crate::server::AppState;
 
-pub async fn page(State(state): State<AppState>, person: Person) -> Result<Markup, ConsoleError> {
-    let lang = person.lang;
-    if !access::may_read_board(&person.actor()) {
-        return Err(ConsoleError::Forbidden("the volunteer board".into()));
-    }
+pub async fn section(
+    state: &AppState,
+    lang: Lang,
+    csrf_token: &str,
+) -> Result<Markup, ConsoleError> {
     let page = PageRequest {
         after: None,
         limit: 200,
@@ -25,7 +23,9 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
     let board = volunteers::board(&state.store, &page)
         .await
         .map_err(|e| ConsoleError::Unavailable(e.to_string()))?;
-    let body = html! {
+    Ok(html! {
+        section.case-tasks {
+        h2 { (lang.t("board.tasks")) }
         @if board.items.is_empty() { p.empty { (lang.t("board.empty")) } } @else {
             table.cases { thead { tr {
                 th { (lang.t("col.title")) } th { (lang.t("col.kind")) } th { (lang.t("col.points")) }
@@ -40,17 +40,12 @@ pub async fn page(State(state): State<AppState>, person: Person) -> Result<Marku
                     td { (local_time(task.published_at)) }
                     td { form method="post" action={ "/cases/" (task.case_id) "/tasks/" (task.task_no) "/claim" } data-action="claim"
                         data-task-no=(task.task_no) {
-                        input type="hidden" name="csrf_token" value=(person.csrf_token);
+                        input type="hidden" name="csrf_token" value=(csrf_token);
                         button.primary type="submit" { (lang.t("action.claim")) }
                     } }
                 }
             } } }
         }
-    };
-    Ok(layout::page(
-        &person,
-        &state.org,
-        &lang.t("board.title"),
-        body,
-    ))
+        }
+    })
 }
