@@ -15,7 +15,9 @@ use async_nats::jetstream::{self, AckKind};
 use clap::Args;
 use futures::StreamExt;
 use reqwest::StatusCode;
-use shaobao_services::relay::{subject_token, DepartmentNotice, NoticeWork, STREAM_NAME};
+use shaobao_services::relay::{
+    seed_servers, subject_token, DepartmentNotice, NoticeWork, SeedServersError, STREAM_NAME,
+};
 use tracing::{info, warn};
 
 /// How long a failed report-in waits before the message comes again.
@@ -29,8 +31,8 @@ pub struct AgentConfig {
     /// The department's bearer token (`shaobao token create --role department --department D`).
     #[arg(long, env = "SHAOBAO_AGENT_TOKEN", hide_env_values = true)]
     pub token: String,
-    /// The NATS server the relay publishes to.
-    #[arg(long, env = "SHAOBAO_NATS_URL", value_name = "URL")]
+    /// The NATS server the relay publishes to, or a cluster's servers, comma-separated.
+    #[arg(long, env = "SHAOBAO_NATS_URL", value_name = "URL[,URL…]")]
     pub nats_url: String,
     /// The Shaobao server, e.g. http://127.0.0.1:8080.
     #[arg(long, env = "SHAOBAO_API_URL", value_name = "URL")]
@@ -39,6 +41,8 @@ pub struct AgentConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
+    #[error(transparent)]
+    SeedServers(#[from] SeedServersError),
     #[error("cannot use NATS URL {url:?}: {source}")]
     Connect {
         url: String,
@@ -76,7 +80,7 @@ pub async fn follow(config: &AgentConfig) -> Result<(), AgentError> {
     let client = async_nats::ConnectOptions::new()
         .name("shaobao-agent")
         .retry_on_initial_connect()
-        .connect(&config.nats_url)
+        .connect(seed_servers(&config.nats_url)?)
         .await
         .map_err(|source| AgentError::Connect {
             url: config.nats_url.clone(),

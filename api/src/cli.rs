@@ -87,14 +87,24 @@ pub struct ServeConfig {
     #[arg(long, env = "SHAOBAO_DATABASE_URL", value_name = "URL", hide_env_values = true,
           default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
-    /// NATS JetStream server the relay publishes every event to (README "NATS event feed").
+    /// NATS JetStream server the relay publishes every event to (README "NATS event feed"), or a
+    /// cluster's servers, comma-separated: the node starts while any one of them is down.
     #[arg(
         long,
         env = "SHAOBAO_NATS_URL",
-        value_name = "URL",
+        value_name = "URL[,URL…]",
         hide_env_values = true
     )]
     pub nats_url: Option<String>,
+    /// Replicas of the `SHAOBAO` stream when the relay has to create it (3 on a three-server
+    /// cluster); an existing stream is used as it is.
+    #[arg(long, env = "SHAOBAO_NATS_REPLICAS", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub nats_replicas: u8,
+    /// This node's name among several on one database, shown in `/health/ready` and `/metrics`
+    /// with the leases it holds (default: `<hostname>-<pid>`).
+    #[arg(long, env = "SHAOBAO_NODE_ID", value_name = "NAME")]
+    pub node_id: Option<String>,
     /// Address to listen on; port 0 picks a free port (the log says which).
     #[arg(
         long,
@@ -145,6 +155,8 @@ impl Default for ServeConfig {
         ServeConfig {
             database_url: DEFAULT_DATABASE_URL.to_string(),
             nats_url: None,
+            nats_replicas: 1,
+            node_id: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             org: None,
             sla_scale: 1.0,

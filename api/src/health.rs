@@ -46,20 +46,27 @@ async fn lagging(state: &AppState) -> Option<String> {
     })
 }
 
-/// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite"}` (or
-/// `"degraded"` with a `reason` when a read model lags too far behind the log), else 503.
+/// The store answers a round trip: 200 `{"status":"ready","store":"postgres|sqlite","node":…,
+/// "leases":[…]}` (or `"degraded"` with a `reason` when a read model lags too far behind the log),
+/// else 503. `node` is this node's id, `leases` the singleton jobs it runs now
+/// (`projection:<name>`, `deadline-service`, `relay`).
 /// With NATS configured, `relay` reports the relay (connected, leader, lag_events,
 /// last_publish_at, published_up_to, last_error); a lagging or disconnected relay does not make
 /// the server unready, since commands never wait for NATS.
 #[utoipa::path(get, path = "/health/ready", tag = "operations", security(()),
     responses(
-        (status = 200, description = "`{\"status\": \"ready\", \"store\": \"postgres|sqlite\", \"relay\"?: {…}}`"),
+        (status = 200, description = "`{\"status\": \"ready\", \"store\": \"postgres|sqlite\", \"node\": \"node1\", \"leases\": [\"relay\", …], \"relay\"?: {…}}`"),
         (status = 503, description = "The store does not answer")))]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let store = state.store.backend_name();
     let failure = match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
         Ok(Ok(())) => {
-            let mut body = json!({ "status": "ready", "store": store });
+            let mut body = json!({
+                "status": "ready",
+                "store": store,
+                "node": state.node.id,
+                "leases": state.node.leases.jobs(),
+            });
             if let Some(relay) = &state.relay {
                 body["relay"] = json!(relay.report());
             }
@@ -75,6 +82,11 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     tracing::warn!(store, error = %failure, "not ready");
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        Json(json!({ "status": "unavailable", "store": store, "error": failure })),
+        Json(json!({
+            "status": "unavailable",
+            "store": store,
+            "node": state.node.id,
+            "error": failure,
+        })),
     )
 }

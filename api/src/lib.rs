@@ -19,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod metrics;
+pub mod node;
 pub mod observe;
 pub mod open311;
 pub mod openapi;

@@ -1,6 +1,8 @@
 //! Prometheus metrics of one server: requests by route template and status (count and latency),
 //! commands by type and outcome, the read models' lag and the open cases, and (with NATS) the
-//! relay's state. Served as text at `/metrics`.
+//! relay's state, and which node this is with the leases it holds. Served as text at `/metrics`.
+
+mod node_gauges;
 
 use std::time::Duration;
 
@@ -30,6 +32,7 @@ pub struct Metrics {
     commands: IntCounterVec,
     relay: RelayGauges,
     read_models: ReadModelGauges,
+    node: node_gauges::NodeGauges,
 }
 
 /// The read models' lag and the open cases, read from the store when `/metrics` is scraped.
@@ -241,6 +244,7 @@ impl Metrics {
             commands,
             relay: RelayGauges::new(),
             read_models: ReadModelGauges::new(),
+            node: node_gauges::NodeGauges::new(),
         }
     }
 
@@ -270,6 +274,7 @@ impl Metrics {
             families.extend(self.relay.gather(relay.report()));
         }
         families.extend(self.read_models.gather(state).await);
+        families.extend(self.node.gather(&state.node));
         let mut text = Vec::new();
         TextEncoder::new()
             .encode(&families, &mut text)

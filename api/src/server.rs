@@ -27,6 +27,7 @@ use crate::cli::ServeConfig;
 use crate::console::{self, ConsoleSettings, LiveFeed};
 use crate::error::Error;
 use crate::metrics::{self, Metrics};
+use crate::node::Node;
 use crate::observe::observe;
 use crate::openapi::ApiDoc;
 use crate::{health, routes};
@@ -54,6 +55,8 @@ pub struct AppState {
     pub live: LiveFeed,
     /// `/health/ready` says degraded when a read model lags more than this.
     pub ready_max_lag: std::time::Duration,
+    /// Which node this is, and which leases it holds.
+    pub node: Node,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
             console: ConsoleSettings::default(),
             live: LiveFeed::new(store.clone(), cases.commits()),
             ready_max_lag: std::time::Duration::from_secs(60),
+            node: Node::default(),
             store,
             org,
             clock,
@@ -129,7 +133,9 @@ impl Server {
         clock: Arc<dyn Clock>,
     ) -> Result<Server, Error> {
         let org = load_org(config.org.as_deref(), config.sla_scale)?;
+        let node = Node::new(config.node_id.as_deref());
         info!(
+            node = %node.id,
             district = %org.district.code,
             streets = org.streets.len(),
             departments = org.departments.len(),
@@ -152,7 +158,12 @@ impl Server {
                 .map_err(Error::ReadModels)?;
             let relay = match &config.nats_url {
                 Some(nats) => {
-                    Some(Relay::connect(store.clone(), nats, RelayConfig::default()).await?)
+                    let relay = RelayConfig {
+                        stream_replicas: config.nats_replicas.into(),
+                        held_leases: node.leases.clone(),
+                        ..RelayConfig::default()
+                    };
+                    Some(Relay::connect(store.clone(), nats, relay).await?)
                 }
                 None => None,
             };
@@ -177,6 +188,7 @@ impl Server {
                         ready_max_lag: std::time::Duration::from_secs(
                             config.ready_max_lag_seconds.into(),
                         ),
+                        node,
                         ..state
                     }
                 },
@@ -218,7 +230,10 @@ impl Server {
             state.cases.clone(),
             state.clock.clone(),
             state.org.clone(),
-            self.read_models.clone(),
+            ProjectionsConfig {
+                held_leases: state.node.leases.clone(),
+                ..self.read_models.clone()
+            },
         );
         // The relay follows the log on its own task: commands never wait for NATS.
         let relay = self.relay.map(|relay| tokio::spawn(relay.run()));

@@ -218,9 +218,12 @@ fn serve_healthy(dir: &Path, database_url: &str, backend: &str) -> Serving {
         http_get(server.addr, "/health/live"),
         (200, json!({"status": "live"}))
     );
+    let (status, ready) = http_get(server.addr, "/health/ready");
+    assert_eq!(status, 200, "{ready}");
     assert_eq!(
-        http_get(server.addr, "/health/ready"),
-        (200, json!({"status": "ready", "store": backend}))
+        (&ready["status"], &ready["store"]),
+        (&json!("ready"), &json!(backend)),
+        "{ready}"
     );
     server
 }
@@ -332,6 +335,60 @@ fn serve_on_postgres_answers_health_and_stops_on_sigterm() {
     stop_cleanly(server);
 }
 
+/// `GET path`: status and body as text (for `/metrics`).
+fn http_get_text(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read response");
+    response
+}
+
+#[test]
+fn serve_names_its_node_and_the_leases_it_holds() {
+    let dir = TempDir::new().unwrap();
+    let url = sqlite_url(dir.path());
+    let server = Serving::start(
+        dir.path(),
+        &[
+            "--database-url",
+            &url,
+            "--bind",
+            "127.0.0.1:0",
+            "--node-id",
+            "node7",
+        ],
+    );
+    // The only node on SQLite runs every singleton job, once it has started them.
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let ready = loop {
+        let (status, ready) = http_get(server.addr, "/health/ready");
+        assert_eq!((status, &ready["node"]), (200, &json!("node7")), "{ready}");
+        let leases = ready["leases"].as_array().expect("leases listed").clone();
+        if leases.len() > 1 {
+            break leases;
+        }
+        assert!(Instant::now() < deadline, "no leases taken: {ready}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    for job in ["projection:queue", "deadline-service"] {
+        assert!(ready.contains(&json!(job)), "{job} not in {ready:?}");
+    }
+    let metrics = http_get_text(server.addr, "/metrics");
+    for line in [
+        "shaobao_node_info{node=\"node7\"} 1",
+        "shaobao_lease_held{job=\"projection:queue\",node=\"node7\"} 1",
+        "shaobao_lease_held{job=\"deadline-service\",node=\"node7\"} 1",
+    ] {
+        assert!(metrics.contains(line), "{line} not in {metrics}");
+    }
+    stop_cleanly(server);
+}
+
 #[tokio::test]
 async fn the_library_serves_in_process_on_port_zero() {
     let dir = TempDir::new().unwrap();
@@ -351,7 +408,11 @@ async fn the_library_serves_in_process_on_port_zero() {
     let ready = tokio::task::spawn_blocking(move || http_get(addr, "/health/ready"))
         .await
         .unwrap();
-    assert_eq!(ready, (200, json!({"status": "ready", "store": "sqlite"})));
+    assert_eq!(ready.0, 200, "{}", ready.1);
+    assert_eq!(
+        (&ready.1["status"], &ready.1["store"]),
+        (&json!("ready"), &json!("sqlite"))
+    );
     stop.send(()).unwrap();
     tokio::time::timeout(SHUTDOWN_TIMEOUT, serving)
         .await

@@ -10,7 +10,7 @@ use std::time::Duration;
 use shaobao_domain::org::Organisation;
 use shaobao_services::cases::CaseService;
 use shaobao_services::clock::Clock;
-use shaobao_services::leader::{self, Lease};
+use shaobao_services::leader::{self, HeldLeases, Lease};
 use shaobao_services::store::{LogPosition, Store};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -45,6 +45,8 @@ pub struct ProjectionsConfig {
     pub merge_follower: bool,
     /// Case records a projector keeps in memory before it starts afresh.
     pub cache_capacity: usize,
+    /// Where the process shows the leases its projectors and deadline service hold.
+    pub held_leases: HeldLeases,
     /// Test hook: a projector abandons the batch in which it has applied this many events and
     /// stops, like a process killed mid-batch.
     pub crash_after_events: Option<u64>,
@@ -62,6 +64,7 @@ impl Default for ProjectionsConfig {
             deadline_service: true,
             merge_follower: true,
             cache_capacity: 50_000,
+            held_leases: HeldLeases::default(),
             crash_after_events: None,
         }
     }
@@ -213,7 +216,9 @@ impl Shared {
             return None;
         }
         tokio::select! {
-            lease = Lease::acquire(&self.store, job, self.config.lease_retry) => Some(lease),
+            lease = Lease::acquire(&self.store, job, self.config.lease_retry) => {
+                Some(lease.recorded_in(&self.config.held_leases))
+            }
             _ = shutdown.changed() => None,
         }
     }

@@ -6,6 +6,8 @@
 //! within one retry interval. On SQLite (the embedded single-node store) the process is always the
 //! leader.
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -18,6 +20,46 @@ pub struct Lease {
     name: String,
     // Owned outright (detached from the pool): closing it is what releases the lock.
     connection: Option<PgConnection>,
+    /// Where this process shows the leases it holds, once [`Lease::recorded_in`] one.
+    held: Option<HeldLeases>,
+}
+
+/// The leases one process (node) holds now, by job: `/health/ready` and `/metrics` show them, so
+/// an operator sees which node runs which singleton. Cheap to clone (shared).
+#[derive(Debug, Clone, Default)]
+pub struct HeldLeases(Arc<Mutex<BTreeMap<String, usize>>>);
+
+impl HeldLeases {
+    /// The jobs whose lease is held, sorted.
+    pub fn jobs(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
+    }
+
+    pub fn holds(&self, job: &str) -> bool {
+        self.lock().contains_key(job)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, usize>> {
+        // A panic elsewhere while holding it leaves a map that is still whole.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    // Counted: on SQLite every lease is granted, so two tasks of one process may hold the same.
+    fn add(&self, job: &str) {
+        *self.lock().entry(job.to_string()).or_default() += 1;
+    }
+
+    fn remove(&self, job: &str) {
+        let mut jobs = self.lock();
+        if let Some(count) = jobs.get_mut(job) {
+            *count -= 1;
+            if *count == 0 {
+                jobs.remove(job);
+            }
+        }
+    }
 }
 
 impl Lease {
@@ -27,6 +69,7 @@ impl Lease {
             return Ok(Some(Lease {
                 name: name.to_string(),
                 connection: None,
+                held: None,
             }));
         };
         let mut connection = pool.acquire().await?.detach();
@@ -38,6 +81,7 @@ impl Lease {
         Ok(held.then(|| Lease {
             name: name.to_string(),
             connection: Some(connection),
+            held: None,
         }))
     }
 
@@ -57,6 +101,15 @@ impl Lease {
         &self.name
     }
 
+    /// Shows this lease in `held` for as long as it lives.
+    pub fn recorded_in(mut self, held: &HeldLeases) -> Lease {
+        if let Some(previous) = self.held.replace(held.clone()) {
+            previous.remove(&self.name);
+        }
+        held.add(&self.name);
+        self
+    }
+
     /// Whether the lease still holds: the lock's connection must still answer. Call it between
     /// batches; a job that loses its lease stops and goes back to [`Lease::acquire`].
     pub async fn is_held(&mut self) -> bool {
@@ -66,6 +119,14 @@ impl Lease {
                 .execute(&mut *connection)
                 .await
                 .is_ok(),
+        }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(held) = &self.held {
+            held.remove(&self.name);
         }
     }
 }

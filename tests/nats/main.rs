@@ -3,6 +3,7 @@
 //! killed mid-batch, a lost stream, and two relays at once — departments follow their work, and
 //! `serve` with a NATS URL relays while a department's agent reports in.
 
+mod cluster;
 mod failures;
 mod feed;
 mod http;

@@ -55,7 +55,7 @@ impl Rig {
     pub async fn shorten_duplicate_window(&self) {
         let config = jetstream::stream::Config {
             duplicate_window: SHORT_DUPLICATE_WINDOW,
-            ..stream_config()
+            ..stream_config(1)
         };
         self.jetstream().await.create_stream(config).await.unwrap();
     }
@@ -87,6 +87,9 @@ pub fn quick_relay() -> RelayConfig {
         ack_timeout: Duration::from_secs(2),
         retry_min: Duration::from_millis(20),
         retry_max: Duration::from_millis(500),
+        lease_retry: Duration::from_millis(500),
+        stream_replicas: 1,
+        held_leases: Default::default(),
     }
 }
 

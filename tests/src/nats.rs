@@ -1,5 +1,6 @@
 //! A nats-server of the test's own (JetStream on, a random port, a temporary store directory),
-//! which the test can stop and start again on the same port and store.
+//! which the test can stop and start again on the same port and store; or a [`NatsCluster`] of
+//! three such servers routed to each other on loopback (JetStream clustered).
 //!
 //! When `nats-server` cannot be started the test is skipped with a printed notice, except under
 //! `CI=true`, where it fails.
@@ -25,18 +26,24 @@ pub struct NatsServer {
     port: u16,
     dir: TempDir,
     child: Option<Child>,
+    /// Flags beyond JetStream, address, port, store and log (a cluster member's routes).
+    extra_args: Vec<String>,
 }
 
 impl NatsServer {
     /// A running server, or `None` (after printing why) when `nats-server` cannot be started
     /// outside CI.
     pub async fn start() -> Option<NatsServer> {
+        NatsServer::start_with(free_port(), Vec::new()).await
+    }
+
+    async fn start_with(port: u16, extra_args: Vec<String>) -> Option<NatsServer> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let port = free_port();
         let mut server = NatsServer {
             port,
             dir,
             child: None,
+            extra_args,
         };
         match server.spawn().await {
             Ok(()) => Some(server),
@@ -50,6 +57,11 @@ impl NatsServer {
 
     pub fn url(&self) -> String {
         format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Whether its process is running (not killed by the test).
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
     }
 
     /// Kills the server at once (SIGKILL: what it had not written to its files is lost).
@@ -75,6 +87,7 @@ impl NatsServer {
             .arg(&store)
             .arg("-l")
             .arg(&log)
+            .args(&self.extra_args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -107,6 +120,45 @@ impl NatsServer {
 impl Drop for NatsServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// Three nats-servers with JetStream, clustered on loopback (random client and route ports), as
+/// `deploy/nats/` sets them up on three machines.
+pub struct NatsCluster {
+    pub servers: Vec<NatsServer>,
+}
+
+impl NatsCluster {
+    pub const SIZE: usize = 3;
+
+    /// A running cluster, or `None` (after printing why) when `nats-server` cannot be started
+    /// outside CI. JetStream elects its meta leader shortly after: the relay waits for it.
+    pub async fn start() -> Option<NatsCluster> {
+        let client_ports: Vec<u16> = (0..Self::SIZE).map(|_| free_port()).collect();
+        let route_ports: Vec<u16> = (0..Self::SIZE).map(|_| free_port()).collect();
+        let routes = route_ports
+            .iter()
+            .map(|port| format!("nats-route://127.0.0.1:{port}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut servers = Vec::new();
+        for (n, (&port, &route_port)) in client_ports.iter().zip(&route_ports).enumerate() {
+            let args = vec![
+                format!("--name=nats{}", n + 1),
+                "--cluster_name=shaobao".to_string(),
+                format!("--cluster=nats://127.0.0.1:{route_port}"),
+                format!("--routes={routes}"),
+            ];
+            servers.push(NatsServer::start_with(port, args).await?);
+        }
+        Some(NatsCluster { servers })
+    }
+
+    /// Every server's URL, comma-separated, as `--nats-url` takes them.
+    pub fn urls(&self) -> String {
+        let urls: Vec<String> = self.servers.iter().map(NatsServer::url).collect();
+        urls.join(",")
     }
 }
 

@@ -124,7 +124,7 @@ async fn recreate_stream(jetstream: &Context, leave_to_relay: bool) -> Result<()
     let _ = jetstream.delete_stream(STREAM_NAME).await;
     if !leave_to_relay {
         jetstream
-            .create_stream(stream_config())
+            .create_stream(stream_config(1))
             .await
             .map_err(|e| RelayBenchError::Nats(e.to_string()))?;
     }

@@ -25,20 +25,27 @@ pub const STREAM_NAME: &str = "SHAOBAO";
 /// JetStream drops a repeated `Nats-Msg-Id` seen within this window.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
-/// The stream's configuration when the relay creates it. An existing stream is used as it is, so
-/// an operator may add replicas or limits.
-pub fn stream_config() -> Config {
+/// The stream's configuration when the relay creates it, with `replicas` copies (1 on a single
+/// server, 3 on a three-server cluster: it then survives the loss of any one). An existing stream
+/// is used as it is, so an operator may change replicas or limits.
+pub fn stream_config(replicas: usize) -> Config {
     Config {
         name: STREAM_NAME.to_string(),
         subjects: vec!["shaobao.>".to_string()],
         storage: jetstream::stream::StorageType::File,
         duplicate_window: DUPLICATE_WINDOW,
+        num_replicas: replicas,
         ..Default::default()
     }
 }
 
-pub(crate) async fn open_stream(jetstream: &Context) -> Result<Stream, RelayError> {
-    Ok(jetstream.get_or_create_stream(stream_config()).await?)
+pub(crate) async fn open_stream(
+    jetstream: &Context,
+    replicas: usize,
+) -> Result<Stream, RelayError> {
+    Ok(jetstream
+        .get_or_create_stream(stream_config(replicas))
+        .await?)
 }
 
 /// Where the stream ends.

@@ -16,6 +16,7 @@ mod jetstream;
 mod log_page;
 mod pipeline;
 mod reader;
+mod servers;
 mod session;
 mod status;
 mod streets;
@@ -26,12 +27,13 @@ use async_nats::jetstream::context::{CreateStreamError, PublishError};
 use async_nats::jetstream::stream::{InfoError, RawMessageError};
 use async_nats::{Client, ConnectOptions};
 
-use crate::leader::Lease;
+use crate::leader::{HeldLeases, Lease};
 use crate::store::{LogPosition, Store, StoreError};
 use session::{Session, Step};
 
 pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork};
 pub use jetstream::{stream_config, DUPLICATE_WINDOW, STREAM_NAME};
+pub use servers::{seed_servers, SeedServersError};
 pub use status::{RelayReport, RelayStatus};
 
 /// The lease that makes one process the relay.
@@ -55,6 +57,12 @@ pub struct RelayConfig {
     /// reconnect delay and how often a process without the lease tries for it).
     pub retry_min: Duration,
     pub retry_max: Duration,
+    /// How often a process without the lease asks for it again (the failover delay).
+    pub lease_retry: Duration,
+    /// Replicas of the `SHAOBAO` stream when the relay creates it (3 on a three-server cluster).
+    pub stream_replicas: usize,
+    /// Where the process shows that it holds the relay lease.
+    pub held_leases: HeldLeases,
 }
 
 impl Default for RelayConfig {
@@ -63,15 +71,23 @@ impl Default for RelayConfig {
             batch_size: 1_000,
             max_in_flight: 256,
             poll_interval: Duration::from_millis(100),
-            ack_timeout: Duration::from_secs(5),
+            // An acknowledgement takes milliseconds; when the stream's leader dies none comes
+            // until a new one is elected, and the sooner the relay asks again the sooner it
+            // notices one was.
+            ack_timeout: Duration::from_secs(2),
             retry_min: Duration::from_millis(100),
             retry_max: Duration::from_secs(5),
+            lease_retry: Duration::from_secs(1),
+            stream_replicas: 1,
+            held_leases: HeldLeases::default(),
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
+    #[error(transparent)]
+    SeedServers(#[from] SeedServersError),
     #[error("cannot use NATS URL {url:?}: {source}")]
     Connect {
         url: String,
@@ -109,19 +125,21 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// Sets up the connection to `nats_url`. NATS need not be up: the client keeps trying, and so
-    /// does [`Relay::run`]; only a malformed URL fails here.
+    /// Sets up the connection to `nats_url`, one server or a comma-separated list of a cluster's.
+    /// NATS need not be up: the client keeps trying each in turn, and so does [`Relay::run`]; only
+    /// a malformed URL fails here.
     pub async fn connect(
         store: Store,
         nats_url: &str,
         config: RelayConfig,
     ) -> Result<Relay, RelayError> {
         let (min, max) = (config.retry_min, config.retry_max);
+        let servers = seed_servers(nats_url)?;
         let client = ConnectOptions::new()
             .name("shaobao-relay")
             .retry_on_initial_connect()
             .reconnect_delay_callback(move |attempts| reconnect_delay(min, max, attempts))
-            .connect(nats_url)
+            .connect(servers)
             .await
             .map_err(|source| RelayError::Connect {
                 url: nats_url.to_string(),
@@ -148,12 +166,12 @@ impl Relay {
     pub async fn run(self) {
         loop {
             match Lease::try_acquire(&self.store, LEASE_NAME).await {
-                Ok(Some(lease)) => self.lead(lease).await,
+                Ok(Some(lease)) => self.lead(lease.recorded_in(&self.config.held_leases)).await,
                 Ok(None) => {}
                 Err(err) => self.status.failed(&err),
             }
             self.refresh_lag().await;
-            tokio::time::sleep(self.config.retry_max).await;
+            tokio::time::sleep(self.config.lease_retry).await;
         }
     }
 

@@ -67,7 +67,9 @@ impl<'a> Session<'a> {
         }
         let stream = match &mut self.stream {
             Some(stream) => stream,
-            None => self.stream.insert(open_stream(&relay.jetstream).await?),
+            None => self
+                .stream
+                .insert(open_stream(&relay.jetstream, relay.config.stream_replicas).await?),
         };
         let publishing = match &mut self.publishing {
             Some(publishing) => publishing,

@@ -36,10 +36,18 @@ pub async fn messages_in_stream(jetstream: &Context) -> usize {
 pub async fn stream_contents(jetstream: &Context) -> Vec<Streamed> {
     let mut stream = jetstream.get_stream(STREAM_NAME).await.expect("stream");
     let count = stream.info().await.expect("stream info").state.messages as usize;
-    let consumer = stream
-        .create_consumer(OrderedConfig::default())
-        .await
-        .expect("ordered consumer");
+    // A cluster that has just taken a server back may time out a request or two meanwhile.
+    let deadline = Instant::now() + CONVERGE_LIMIT;
+    let consumer = loop {
+        match stream.create_consumer(OrderedConfig::default()).await {
+            Ok(consumer) => break consumer,
+            Err(err) if Instant::now() < deadline => {
+                eprintln!("ordered consumer not created yet ({err}); again");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(err) => panic!("ordered consumer: {err}"),
+        }
+    };
     let mut messages = consumer.messages().await.expect("messages");
     let mut contents = Vec::with_capacity(count);
     while contents.len() < count {
