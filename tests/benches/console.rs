@@ -83,10 +83,7 @@ fn now() -> DateTime<Utc> {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args = shaobao_tests::bench_args();
     let backend = match args.first().map(String::as_str) {
         Some("postgres") => Backend::Postgres,
         _ => Backend::Sqlite,

@@ -11,10 +11,7 @@ use shaobao_tests::databases::{Backend, TestStore};
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args = shaobao_tests::bench_args();
     let events: u64 = args
         .first()
         .map_or(1_000_000, |a| a.parse().expect("EVENTS"));

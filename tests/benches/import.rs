@@ -15,10 +15,7 @@ use shaobao_tests::databases::{Backend, TestStore};
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args = shaobao_tests::bench_args();
     let events: u64 = args.first().map_or(300_000, |a| a.parse().expect("EVENTS"));
     let rounds: usize = args.get(1).map_or(3, |a| a.parse().expect("ROUNDS"));
     let backends = match args.get(2).map(String::as_str) {

@@ -19,10 +19,7 @@ const WRITERS: usize = 16;
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args = shaobao_tests::bench_args();
     let cases: usize = args.first().map_or(4_000, |a| a.parse().expect("CASES"));
     let rounds: usize = args.get(1).map_or(3, |a| a.parse().expect("ROUNDS"));
     let backend = match args.get(2).map(String::as_str) {

@@ -43,10 +43,7 @@ const HOW: [&str; 6] = [
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args = shaobao_tests::bench_args();
     let cases: usize = args.first().map_or(100_000, |a| a.parse().expect("CASES"));
     let queries: usize = args.get(1).map_or(200, |a| a.parse().expect("QUERIES"));
     let backends = match args.get(2).map(String::as_str) {

@@ -11,3 +11,12 @@ pub mod month;
 pub mod month_rules;
 pub mod nats;
 pub mod script;
+
+/// A benchmark's own arguments: those after `cargo bench … --`, without the `--bench` flag cargo
+/// adds.
+pub fn bench_args() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect()
+}
