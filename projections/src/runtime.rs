@@ -73,6 +73,9 @@ impl Default for ProjectionsConfig {
 /// The deadline service's lease and the name its passes are recorded under (`job_runs`).
 pub const DEADLINE_JOB: &str = "deadline-service";
 
+/// The lease of the follower that completes merges the log shows unfinished.
+pub const MERGE_FOLLOWER_JOB: &str = "merge-follower";
+
 /// How often a running projector makes sure it still holds its lease.
 const LEASE_CHECK: Duration = Duration::from_millis(250);
 
@@ -358,7 +361,7 @@ async fn run_deadline_service(shared: Arc<Shared>, service: DeadlineService) {
 
 async fn run_merge_follower(shared: Arc<Shared>, follower: MergeFollower) {
     let hotspots = [ProjectionName::Hotspots];
-    while let Some(mut lease) = shared.lease("merge-follower").await {
+    while let Some(mut lease) = shared.lease(MERGE_FOLLOWER_JOB).await {
         while !shared.stopping() && lease.is_held().await {
             // On a fresh database the tables exist only once their projection has built them. A
             // lagging read model only delays a pair to a later pass: each pass re-reads the

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use shaobao_projections::runtime::DEADLINE_JOB;
+use shaobao_projections::runtime::{DEADLINE_JOB, MERGE_FOLLOWER_JOB};
 use shaobao_projections::ProjectionName;
 use shaobao_services::relay::LEASE_NAME as RELAY_JOB;
 
@@ -19,6 +19,7 @@ pub fn all_jobs() -> BTreeSet<String> {
         .map(|name| format!("projection:{name}"))
         .collect();
     jobs.insert(DEADLINE_JOB.to_string());
+    jobs.insert(MERGE_FOLLOWER_JOB.to_string());
     jobs.insert(RELAY_JOB.to_string());
     jobs
 }
