@@ -4,9 +4,9 @@
 use shaobao_services::store::Store;
 
 use super::figures::{ClockFacts, LastCallback, Tally};
-use super::query::StatsError;
+use super::query::{month_rows, StatsError};
 use super::tables::CASES;
-use crate::sql::{fetch, ColType, Fields, Statement, Value};
+use crate::sql::ColType;
 
 /// One case of the month that counts (not excluded), as stored.
 pub(super) struct CaseFacts {
@@ -43,43 +43,35 @@ pub(super) async fn load(store: &Store, month: &str) -> Result<Vec<CaseFacts>, S
         Text, Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Text, Int,
         Int, Text, Text,
     ];
-    let rows = fetch(
-        store,
-        &Statement::new(sql, vec![Value::text(month)]),
-        &types,
-    )
-    .await?;
+    let rows = month_rows(store, sql, month, &types).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let mut f = Fields::new(row);
-            CaseFacts {
-                kind: f.text().unwrap_or_default(),
-                street: f.text().unwrap_or_default(),
-                category: f.text().unwrap_or_default(),
-                dispatched: f.int() == Some(1),
-                sign: (f.int(), f.int()),
-                contact: (f.int(), f.int()),
-                resolve: (f.int(), f.int()),
-                returned: f.int() == Some(1),
-                reopened: f.int() == Some(1),
-                whistled: f.int() == Some(1),
-                callback: LastCallback {
-                    reached: f.int().map(|v| v == 1),
-                    resolved: f.int().map(|v| v == 1),
-                    satisfaction: f.text(),
-                },
-                resolve_seconds: f.int(),
-                close_seconds: f.int(),
-                resolved_by: f.text(),
-                co_units: f
-                    .text()
-                    .unwrap_or_default()
-                    .split('|')
-                    .filter(|u| !u.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            }
+        .map(|mut f| CaseFacts {
+            kind: f.text().unwrap_or_default(),
+            street: f.text().unwrap_or_default(),
+            category: f.text().unwrap_or_default(),
+            dispatched: f.int() == Some(1),
+            sign: (f.int(), f.int()),
+            contact: (f.int(), f.int()),
+            resolve: (f.int(), f.int()),
+            returned: f.int() == Some(1),
+            reopened: f.int() == Some(1),
+            whistled: f.int() == Some(1),
+            callback: LastCallback {
+                reached: f.int().map(|v| v == 1),
+                resolved: f.int().map(|v| v == 1),
+                satisfaction: f.text(),
+            },
+            resolve_seconds: f.int(),
+            close_seconds: f.int(),
+            resolved_by: f.text(),
+            co_units: f
+                .text()
+                .unwrap_or_default()
+                .split('|')
+                .filter(|u| !u.is_empty())
+                .map(str::to_string)
+                .collect(),
         })
         .collect())
 }

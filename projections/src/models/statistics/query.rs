@@ -10,6 +10,7 @@ use shaobao_services::store::{Store, StoreError};
 use super::figures::{StatsRow, Tally};
 use super::tables::{DEPARTMENT, STREET};
 use super::{case_rows, unit_rows, Weights};
+use crate::sql::{fetch, ColType, Fields, Statement, Value};
 use crate::time::to_ns;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -184,6 +185,19 @@ pub fn rank(mut rows: Vec<StatsRow>) -> Vec<RankingRow> {
         ranked.push(RankingRow { rank, stats });
     }
     ranked
+}
+
+/// The rows of one month's counting table that count (`sql` reads `WHERE month = $1`), each as
+/// fields to read in column order.
+pub(super) async fn month_rows(
+    store: &Store,
+    sql: String,
+    month: &str,
+    types: &[ColType],
+) -> Result<Vec<Fields>, StatsError> {
+    let statement = Statement::new(sql, vec![Value::text(month)]);
+    let rows = fetch(store, &statement, types).await?;
+    Ok(rows.into_iter().map(Fields::new).collect())
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@ use shaobao_services::store::Store;
 
 use super::case_rows::CaseFacts;
 use super::figures::{ClockFacts, Tally};
-use super::query::StatsError;
+use super::query::{month_rows, StatsError};
 use super::tables::{OBLIGATIONS, SUMMONS};
-use crate::sql::{fetch, ColType, Fields, Statement, Value};
+use crate::sql::ColType;
 
 /// The month's tallies of every unit whose key starts with `prefix` (`department:` or
 /// `street:`), by unit code.
@@ -100,28 +100,20 @@ async fn load_obligations(store: &Store, month: &str) -> Result<Vec<ObligationFa
     let types = [
         Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int,
     ];
-    let rows = fetch(
-        store,
-        &Statement::new(sql, vec![Value::text(month)]),
-        &types,
-    )
-    .await?;
+    let rows = month_rows(store, sql, month, &types).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let mut f = Fields::new(row);
-            ObligationFacts {
-                case_id: f.text().unwrap_or_default(),
-                unit: f.text().unwrap_or_default(),
-                dispatched: f.int().unwrap_or_default(),
-                ended: f.int(),
-                sign: (f.int(), f.int()),
-                contact: (f.int(), f.int()),
-                resolve: (f.int(), f.int()),
-                returns: f.int().unwrap_or_default().max(0) as u64,
-                whistled: f.int() == Some(1),
-                resolved: f.int(),
-            }
+        .map(|mut f| ObligationFacts {
+            case_id: f.text().unwrap_or_default(),
+            unit: f.text().unwrap_or_default(),
+            dispatched: f.int().unwrap_or_default(),
+            ended: f.int(),
+            sign: (f.int(), f.int()),
+            contact: (f.int(), f.int()),
+            resolve: (f.int(), f.int()),
+            returns: f.int().unwrap_or_default().max(0) as u64,
+            whistled: f.int() == Some(1),
+            resolved: f.int(),
         })
         .collect())
 }
@@ -157,17 +149,11 @@ async fn add_summons(
          FROM {} WHERE month = $1 AND excluded = 0",
         SUMMONS.name
     );
-    let rows = fetch(
-        store,
-        &Statement::new(sql, vec![Value::text(month)]),
-        &[Text, Int, Int, Int, Text],
-    )
-    .await?;
+    let rows = month_rows(store, sql, month, &[Text, Int, Int, Int, Text]).await?;
     for tally in tallies.values_mut() {
         tally.summons.get_or_insert(0);
     }
-    for row in rows {
-        let mut f = Fields::new(row);
+    for mut f in rows {
         let tally = tallies.entry(f.text().unwrap_or_default()).or_default();
         tally.obligations.get_or_insert(0);
         tally.co_handled.get_or_insert(0);
