@@ -11,12 +11,11 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use shaobao_api::Error;
 use shaobao_services::store::{
     BackupError, ExportError, ExportFilter, ImportError, ImportProgress, LogPosition, Store,
     DEFAULT_DATABASE_URL,
 };
-
-use shaobao_api::Error;
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {

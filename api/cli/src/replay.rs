@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use shaobao_api::Error;
 use shaobao_projections::{rebuild, verify, CheckStatus, ProjectionError, ProjectionName};
 use shaobao_services::org_file::load_org;
 use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
-
-use shaobao_api::Error;
 
 /// Where the log is and which organisation derived the read models (deadline ladders depend on
 /// its policy, so replay and verify take the same `--org` and `--sla-scale` as `serve`).

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand};
+use shaobao_api::Error;
 use shaobao_services::org_file::load_org;
 use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
 use shaobao_services::tokens::{role_with_scope, Scope, TokenError, TokenInfo, TokenStore};
 
 use super::table::table;
-use shaobao_api::Error;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {

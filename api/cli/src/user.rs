@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use clap::{Args, Subcommand};
+use shaobao_api::Error;
 use shaobao_services::accounts::{generate_password, AccountError, Accounts, NewUser, User};
 use shaobao_services::org_file::load_org;
 use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
 use shaobao_services::tokens::{role_with_scope, Scope};
 
 use super::table::table;
-use shaobao_api::Error;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {

@@ -13,6 +13,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use indicatif::ProgressBar;
+use shaobao_api::server::Server;
+use shaobao_api::Error;
+use shaobao_api::ServeConfig;
 use shaobao_domain::org::Organisation;
 use shaobao_domain::Role;
 use shaobao_services::accounts::{generate_password, AccountError, Accounts, NewUser};
@@ -25,9 +28,6 @@ use super::error::SimError;
 use super::plan::{grid_worker, Planner, Who};
 use super::roster::Roster;
 use super::runner::{Mode, Options, Runner};
-use shaobao_api::server::Server;
-use shaobao_api::Error;
-use shaobao_api::ServeConfig;
 
 /// The policy's pace under `--demo` when `--sla-scale` is left at 1: a 2-hour sign-for deadline
 /// passes in about 14 s, a 7-day resolution in about 20 minutes.

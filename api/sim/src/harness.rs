@@ -4,15 +4,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use shaobao_api::server::{AppState, Server};
+use shaobao_api::Error;
+use shaobao_api::ServeConfig;
 use shaobao_projections::ProjectionsConfig;
 use shaobao_services::clock::Clock;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::error::SimError;
-use shaobao_api::server::{AppState, Server};
-use shaobao_api::Error;
-use shaobao_api::ServeConfig;
 
 pub struct InProcessServer {
     pub addr: SocketAddr,

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::json;
+use shaobao_api::server::AppState;
 use shaobao_domain::case::{CaseKind, Channel, Dispatch, Location, OpenCase, Unit};
 use shaobao_domain::{Actor, CaseAction, Role};
 use shaobao_services::cases::Request;
@@ -18,7 +19,6 @@ use tokio::time::Instant;
 
 use super::client::ApiClient;
 use super::error::SimError;
-use shaobao_api::server::AppState;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct LoadLevel {
