@@ -1,4 +1,6 @@
-//! What `shaobao serve` is told: the flags and environment variables of a server node.
+//! What `shaobao serve` is told: the flags and environment variables of a server node. They live
+//! with the server, which starts from them ([`crate::Server::start`]); the command line
+//! (`shaobao-cli`) only parses them.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,4 +1,5 @@
-//! Everything that can stop `shaobao`, each as one readable line with an exit code.
+//! What can stop the server or one of `shaobao`'s administration commands, each as one readable
+//! line with an exit code (the binary, `shaobao-cli`, adds the agent's and the simulator's).
 
 use std::net::SocketAddr;
 
