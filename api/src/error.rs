@@ -1,4 +1,5 @@
-//! Everything that can stop `shaobao`, each as one readable line with an exit code.
+//! What can stop the server or one of `shaobao`'s administration commands, each as one readable
+//! line with an exit code (the binary, `shaobao-cli`, adds the agent's and the simulator's).
 
 use std::net::SocketAddr;
 
@@ -46,9 +47,6 @@ pub enum Error {
     /// The NATS URL given to `serve` is malformed.
     #[error(transparent)]
     Relay(#[from] shaobao_services::relay::RelayError),
-    /// `shaobao agent` stopped.
-    #[error("agent: {0}")]
-    Agent(#[from] crate::agent::AgentError),
     /// `shaobao export` could not write its output, or the log stayed held back.
     #[error("export: {0}")]
     Export(shaobao_services::store::ExportError),
@@ -64,9 +62,6 @@ pub enum Error {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
-    /// `shaobao simulate`, `bench` or the demo simulation failed.
-    #[error(transparent)]
-    Simulation(#[from] crate::simulate::SimError),
 }
 
 impl Error {
@@ -95,7 +90,6 @@ impl Error {
                 source: StoreError::UnsupportedUrl(_),
                 ..
             } => EXIT_CONFIG,
-            Error::Simulation(err) => err.exit_code(),
             Error::Account(
                 AccountError::InvalidLogin(_)
                 | AccountError::InvalidDisplayName
@@ -112,12 +106,17 @@ impl Error {
             Error::Org(OrgFileError::Scale(err)) => format!("invalid --sla-scale: {err}"),
             other => other.to_string(),
         };
-        text.lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        one_line(&text)
     }
+}
+
+/// `text` with its line breaks folded into spaces (and blank lines dropped).
+pub fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The store's message plus which database it was about (password hidden); an unsupported URL

@@ -23,7 +23,7 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api_error::{ApiError, MAX_BODY_BYTES};
-use crate::cli::ServeConfig;
+use crate::config::ServeConfig;
 use crate::console::{self, ConsoleSettings, LiveFeed};
 use crate::error::Error;
 use crate::metrics::{self, Metrics};

@@ -5,7 +5,6 @@
 //! ([`record::CaseRecord`]), so a live projector, a [`rebuild`] and a [`verify`] agree by
 //! construction. The read models and their queries live in [`models`].
 
-pub mod bench;
 pub mod checkpoint;
 pub mod deadline;
 mod deadline_service;

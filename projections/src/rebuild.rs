@@ -17,11 +17,12 @@ use crate::log;
 use crate::schema::{ProjectionName, Table};
 use crate::sql::{copy_in, execute, transaction, Statement, Writer};
 
-/// Events per log page while rebuilding.
-pub(crate) const PAGE: u32 = 10_000;
+/// Events per log page while rebuilding (public, with [`PAGES_AHEAD`], so the rebuild benchmark's
+/// raw read pages the log exactly as a rebuild does).
+pub const PAGE: u32 = 10_000;
 /// Pages fetched and decoding while the fold works on the current one (decoding is spread over
 /// the blocking threads, so this is also how many cores reading may use).
-pub(crate) const PAGES_AHEAD: usize = 4;
+pub const PAGES_AHEAD: usize = 4;
 /// Catch-up rounds before a swap gives up on a live projector that keeps racing ahead.
 const SWAP_ATTEMPTS: u32 = 20;
 

@@ -3,7 +3,6 @@
 
 pub mod access_log;
 pub mod accounts;
-pub mod bench;
 pub mod cases;
 pub mod clock;
 pub mod command;

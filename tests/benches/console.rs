@@ -217,7 +217,7 @@ async fn main() {
     live_delay(&client, &base, &cookie, &token).await;
     println!(
         "load average after the run: {:?}",
-        shaobao_projections::bench::load_average()
+        shaobao_sim::rebuild_bench::load_average()
     );
 
     let _ = stop.send(());

@@ -4,9 +4,9 @@
 
 use std::time::Instant;
 
-use shaobao_projections::bench::{raw_read, synthetic};
 use shaobao_projections::{rebuild, ProjectionName};
 use shaobao_services::org_file::load_org;
+use shaobao_sim::rebuild_bench::{raw_read, synthetic};
 use shaobao_tests::databases::{Backend, TestStore};
 
 #[tokio::main]

@@ -9,8 +9,8 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::time::Instant;
 
-use shaobao_projections::bench::synthetic;
 use shaobao_services::store::ExportFilter;
+use shaobao_sim::rebuild_bench::synthetic;
 use shaobao_tests::databases::{Backend, TestStore};
 
 #[tokio::main]

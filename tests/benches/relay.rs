@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures::future::join_all;
-use shaobao_services::relay::bench::compare_relay_with_raw_publish;
 use shaobao_services::relay::RelayConfig;
+use shaobao_sim::relay_bench::compare_relay_with_raw_publish;
 use shaobao_tests::databases::{Backend, TestStore};
 use shaobao_tests::nats::workload::{case_life, case_service};
 use shaobao_tests::nats::NatsServer;

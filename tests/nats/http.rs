@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::Value;
-use shaobao_api::agent::{follow, AgentConfig};
 use shaobao_api::{ServeConfig, Server};
+use shaobao_cli::agent::{follow, AgentConfig};
 use shaobao_domain::Role;
 use shaobao_services::clock::ManualClock;
 use shaobao_tests::app::start_of_tests;

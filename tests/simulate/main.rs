@@ -3,7 +3,7 @@
 //! answer, produce the calibrated mix, and repeat itself for the same seed. Speed is never
 //! asserted here: timings belong to `shaobao bench`.
 
-use shaobao_api::simulate::{default_start, simulate, SimConfig, SimReport};
+use shaobao_sim::{default_start, simulate, SimConfig, SimReport};
 use shaobao_tests::databases::{Backend, TestStore};
 
 /// Contacts in the day: enough for the consultation share to mean something, few enough for a

@@ -13,8 +13,9 @@ pub(crate) async fn load(store: &Store) -> Result<LogPosition, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("relay checkpoint: {e}")))
 }
 
-/// Records that every event up to `position` is in the stream.
-pub(crate) async fn save(store: &Store, position: LogPosition) -> Result<(), StoreError> {
+/// Records that every event up to `position` is in the stream (public for the relay benchmark,
+/// which starts each round's relay from the beginning of the log).
+pub async fn save(store: &Store, position: LogPosition) -> Result<(), StoreError> {
     let sql = "UPDATE relay_checkpoint SET position = $1 WHERE id = 1";
     let token = position.to_string();
     with_pool!(store, pool => sqlx::query(sql).bind(&token).execute(pool).await.map(drop)?);

@@ -20,7 +20,7 @@ const NO_STREET: &str = "~";
 
 /// One message for JetStream, in log order.
 #[derive(Debug, Clone)]
-pub(crate) struct Outgoing {
+pub struct Outgoing {
     pub subject: String,
     /// `Nats-Msg-Id`: JetStream drops a repeat of it inside the duplicate window.
     pub msg_id: String,

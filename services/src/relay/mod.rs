@@ -9,8 +9,8 @@
 //! relay nor a NATS server that lost its last writes (it acknowledges before fsync) leaves a gap
 //! or a duplicate. One process relays at a time (the `relay` lease).
 
-pub mod bench;
 mod checkpoint;
+mod dry_run;
 mod feed;
 mod jetstream;
 mod log_page;
@@ -31,7 +31,9 @@ use crate::leader::{HeldLeases, Lease};
 use crate::store::{LogPosition, Store, StoreError};
 use session::{Session, Step};
 
-pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork};
+pub use checkpoint::save as save_checkpoint;
+pub use dry_run::whole_log_as_messages;
+pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork, Outgoing};
 pub use jetstream::{stream_config, DUPLICATE_WINDOW, STREAM_NAME};
 pub use servers::{seed_servers, SeedServersError};
 pub use status::{RelayReport, RelayStatus};
