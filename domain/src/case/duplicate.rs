@@ -32,7 +32,10 @@ impl Case {
         }
         let primary = primary
             .filter(|p| p.case_id == body.into)
-            .ok_or_else(|| CaseError::unknown("into", &body.into))?;
+            .ok_or_else(|| CaseError::UnknownCase {
+                field: "into".into(),
+                case_id: body.into.clone(),
+            })?;
         if let Some(street) = cx.actor.street() {
             if primary.street != street {
                 return Err(CaseError::MergeAcrossStreets {
