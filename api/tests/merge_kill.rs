@@ -55,10 +55,11 @@ async fn merge_and_close_survive_a_crash(backend: Backend) {
     let primary = api.open().await;
     let (first, second) = (api.open().await, api.open().await);
     let into = json!({"into": primary});
-    let merged = api.post(&format!("/api/v1/cases/{first}/merge"), &api.hotline, &into);
-    assert!(merged.await.is_err(), "the process died before answering");
+    let merge = format!("/api/v1/cases/{first}/merge");
+    let merged = api.post(&merge, &api.hotline, &into).await;
+    assert!(merged.is_err(), "the process died before answering");
     assert!(!server.wait().unwrap().success());
-    let events = |id: &str| history(&store.store, id);
+    let events = |id: &str| history(&store.store, id.to_string());
     assert_eq!(count(&events(&first).await, "CaseMerged"), 1);
     assert_eq!(count(&events(&primary).await, "DuplicateAttached"), 0);
 
@@ -88,8 +89,9 @@ async fn merge_and_close_survive_a_crash(backend: Backend) {
     ] {
         api.step(&primary, action, token, body).await;
     }
-    let closed = api.post(&format!("/api/v1/cases/{primary}/close"), &api.hotline, &json!({}));
-    assert!(closed.await.is_err(), "the process died before answering");
+    let close = format!("/api/v1/cases/{primary}/close");
+    let closed = api.post(&close, &api.hotline, &json!({})).await;
+    assert!(closed.is_err(), "the process died before answering");
     assert!(!server.wait().unwrap().success());
     assert_eq!(count(&events(&primary).await, "CaseClosed"), 1);
     for duplicate in [&first, &second] {
@@ -192,8 +194,8 @@ fn spawn_server(database_url: &str, port: u16, crash_after: Option<&str>) -> Chi
     command.spawn().expect("start shaobao serve")
 }
 
-async fn history(store: &Store, id: &str) -> Vec<LoggedEvent> {
-    store.history("case", id).await.unwrap()
+async fn history(store: &Store, id: String) -> Vec<LoggedEvent> {
+    store.history("case", &id).await.unwrap()
 }
 
 fn count(events: &[LoggedEvent], event_type: &str) -> usize {

@@ -147,8 +147,9 @@ async fn open(cases: &CaseService, address: &str, description: &str) -> String {
         requester: None,
         source: None,
     };
-    let opened = cases.open(&Actor::hotline("op-1"), open, &Request::default());
-    opened.await.expect("opened").aggregate_id
+    let (hotline, request) = (Actor::hotline("op-1"), Request::default());
+    let opened = cases.open(&hotline, open, &request).await;
+    opened.expect("opened").aggregate_id
 }
 
 /// Waits until the relay has published the whole log; checks that the stream is the log plus
