@@ -7,9 +7,9 @@ use crate::support::{expect_case_state, open_case, Console, DISPATCHER};
 
 /// Picks `value` in the intake form's select `name`.
 async fn choose(browser: &Browser, name: &str, value: &str) {
-    let select = browser.wait_for(&format!("form.intake select[name=\"{name}\"]"), WAIT);
+    let css = format!("form.intake select[name=\"{name}\"]");
+    let select = browser.wait_for(&css, WAIT).await;
     select
-        .await
         .select_by_value(value)
         .await
         .unwrap_or_else(|err| panic!("choose {value} in {name}: {err}"));
@@ -47,12 +47,31 @@ async fn a_draft_lists_a_similar_case_and_merges_into_it_in_one_click() {
         .text_of(&format!("{listed} small.reasons"))
         .await
         .unwrap_or_default();
+    // The panel sits below the form: bring it into view for the screenshot.
+    let scrolled = dispatcher.client.execute(
+        "document.querySelector('#intake-similar').scrollIntoView(); return null;",
+        vec![],
+    );
+    scrolled.await.expect("scroll to the similar panel");
     dispatcher.screenshot("intake-similar").await;
-    assert!(!reasons.trim().is_empty(), "the candidate says why");
+    // Why, in the person's words: the same category at the same address.
+    assert!(
+        reasons.contains("同类诉求") && reasons.contains("同一地址"),
+        "{reasons}"
+    );
 
+    // The panel is fetched again as the draft changes: click the button of its latest version.
     let merge = format!("{listed} button[data-action=\"merge\"]");
-    let button = dispatcher.wait_for(&merge, WAIT).await;
-    button.click().await.expect("open and merge in one click");
+    let mut clicked = Err(None);
+    for _ in 0..5 {
+        let button = dispatcher.wait_for(&merge, WAIT).await;
+        clicked = button.click().await.map_err(Some);
+        if clicked.is_ok() {
+            break;
+        }
+        dispatcher.settle().await;
+    }
+    clicked.expect("open and merge in one click");
     dispatcher.settle().await;
     expect_case_state(&dispatcher, "merged").await;
     let path = dispatcher.path().await;
