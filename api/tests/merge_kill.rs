@@ -72,7 +72,11 @@ async fn merge_and_close_survive_a_crash(backend: Backend) {
     .await;
     api.step(&second, "merge", &api.hotline, into.clone()).await;
     for (action, token, body) in [
-        ("dispatch", &api.hotline, json!({"unit": {"department": DEPARTMENT}})),
+        (
+            "dispatch",
+            &api.hotline,
+            json!({"unit": {"department": DEPARTMENT}}),
+        ),
         ("sign", &api.department, json!({})),
         ("contact", &api.department, json!({"channel": "phone"})),
         (
@@ -115,7 +119,10 @@ async fn merge_and_close_survive_a_crash(backend: Backend) {
         .filter(|e| e.event_type == "DuplicateAttached")
         .map(|e| e.payload["DuplicateAttached"]["case_id"].to_string())
         .collect();
-    assert_eq!(attached, [json!(first).to_string(), json!(second).to_string()]);
+    assert_eq!(
+        attached,
+        [json!(first).to_string(), json!(second).to_string()]
+    );
     for duplicate in [&first, &second] {
         let closes: Vec<Value> = events(duplicate)
             .await

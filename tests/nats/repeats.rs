@@ -10,7 +10,7 @@ use serde_json::json;
 use shaobao_domain::case::{CaseKind, Channel, Location, OpenCase};
 use shaobao_domain::Actor;
 use shaobao_projections::models::hotspots::HotspotRepeatWarnings;
-use shaobao_projections::{Projections, ProjectionName, ProjectionsConfig};
+use shaobao_projections::{ProjectionName, Projections, ProjectionsConfig};
 use shaobao_services::cases::{CaseService, Request};
 use shaobao_services::clock::ManualClock;
 use shaobao_services::org_file::load_org;
@@ -106,7 +106,10 @@ pub async fn a_place_reaching_the_threshold_warns_once(rig: Rig) {
         "{payload}"
     );
     // Right after the case's own event.
-    let at = streamed.iter().position(|m| m.msg_id == warning.msg_id).unwrap();
+    let at = streamed
+        .iter()
+        .position(|m| m.msg_id == warning.msg_id)
+        .unwrap();
     assert_eq!(streamed[at - 1].msg_id, format!("{crossing}:1"));
     // The stream ends with the warning: a restarted relay goes on from it without sending it again.
     assert_eq!(streamed.last().unwrap().msg_id, warning.msg_id);
@@ -126,7 +129,9 @@ pub async fn a_place_reaching_the_threshold_warns_once(rig: Rig) {
 fn repeat_warnings(streamed: &[Streamed]) -> Vec<Streamed> {
     streamed
         .iter()
-        .filter(|m| m.subject == format!("shaobao.alerts.{STREET}") && m.payload["kind"] == "repeat")
+        .filter(|m| {
+            m.subject == format!("shaobao.alerts.{STREET}") && m.payload["kind"] == "repeat"
+        })
         .cloned()
         .collect()
 }
@@ -160,7 +165,10 @@ async fn published(rig: &Rig, status: &RelayStatus) -> Vec<Streamed> {
     let deadline = Instant::now() + CONVERGE_LIMIT;
     while status.report().published_up_to != last {
         let report = status.report();
-        assert!(Instant::now() < deadline, "relay did not converge: {report:?}");
+        assert!(
+            Instant::now() < deadline,
+            "relay did not converge: {report:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let streamed = stream_contents(&rig.jetstream().await).await;
@@ -169,6 +177,10 @@ async fn published(rig: &Rig, status: &RelayStatus) -> Vec<Streamed> {
         .filter(|m| m.payload["kind"] != "repeat")
         .map(|m| (m.subject.clone(), m.msg_id.clone()))
         .collect();
-    assert_eq!(others, expected(&log), "the stream is the log, in order, once");
+    assert_eq!(
+        others,
+        expected(&log),
+        "the stream is the log, in order, once"
+    );
     streamed
 }

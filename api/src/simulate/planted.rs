@@ -162,7 +162,7 @@ fn sites(org: &Organisation) -> Vec<Site<'_>> {
             org.category(category).map(|_| Site {
                 street,
                 community,
-                category: *category,
+                category,
                 wordings,
                 number: 100 + n,
                 size: SIZES[n % SIZES.len()],

@@ -35,7 +35,8 @@ impl Reader {
             let mut after = after;
             loop {
                 let mut streets = streets.lock().await;
-                let batch = read_batch(&store, &mut streets, repeats.as_deref(), after, batch_size).await;
+                let batch =
+                    read_batch(&store, &mut streets, repeats.as_deref(), after, batch_size).await;
                 drop(streets);
                 if let Ok(Some(&(last, _))) = batch.as_ref().map(|b| b.last()) {
                     after = last;

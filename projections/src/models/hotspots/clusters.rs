@@ -180,9 +180,9 @@ pub async fn raised_by(
         return Ok(None);
     };
     found.retain(|r| r.case_id != case_id);
-    let warned_before = group(&found, settings.radius_m).into_iter().any(|c| {
-        c.count >= threshold && c.case_ids.iter().any(|id| joined.case_ids.contains(id))
-    });
+    let warned_before = group(&found, settings.radius_m)
+        .into_iter()
+        .any(|c| c.count >= threshold && c.case_ids.iter().any(|id| joined.case_ids.contains(id)));
     Ok((!warned_before).then_some(joined))
 }
 
