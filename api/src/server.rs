@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::{middleware, Router};
 use shaobao_domain::org::Organisation;
+use shaobao_projections::models::hotspots::HotspotRepeatWarnings;
 use shaobao_projections::ProjectionsConfig;
 use shaobao_services::cases::CaseService;
 use shaobao_services::clock::{Clock, SystemClock};
@@ -163,7 +164,12 @@ impl Server {
                         held_leases: node.leases.clone(),
                         ..RelayConfig::default()
                     };
-                    Some(Relay::connect(store.clone(), nats, relay).await?)
+                    let repeats = HotspotRepeatWarnings {
+                        store: store.clone(),
+                        settings: org.hotspots,
+                    };
+                    let relay = Relay::connect(store.clone(), nats, relay).await?;
+                    Some(relay.with_repeat_warnings(Arc::new(repeats)))
                 }
                 None => None,
             };

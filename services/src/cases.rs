@@ -80,7 +80,15 @@ pub struct CaseService {
     commits: tokio::sync::watch::Sender<u64>,
     /// See [`CaseService::interrupted_after_first_commit`].
     interrupt_after_first_commit: bool,
+    /// Test hook [`CRASH_AFTER`], read once when the service is made.
+    crash_after: Option<String>,
 }
+
+/// Test hook for crash tests of a real process (README "Test hooks"): the environment variable
+/// naming the first event of a merge, unmerge or close (`CaseMerged`, `CaseUnmerged`,
+/// `CaseClosed`) right after whose commit the process aborts, before the steps it leaves due on
+/// the other case.
+pub const CRASH_AFTER: &str = "SHAOBAO_CRASH_AFTER";
 
 /// Namespace for ids derived from idempotency keys (a fixed random UUID).
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x5f1c_2b0e_8a3d_4c6e_9b71_d2a4_e6f8_0c13);
@@ -97,6 +105,7 @@ impl CaseService {
             clock,
             commits: tokio::sync::watch::Sender::new(0),
             interrupt_after_first_commit: false,
+            crash_after: std::env::var(CRASH_AFTER).ok(),
         }
     }
 
@@ -150,7 +159,11 @@ impl CaseService {
         let meta = self.meta(actor, &action, request);
         let action = self.with_other_case(case_id, action).await?;
         let follow_up = FollowUp::of(case_id, &action);
+        let first_event = FollowUp::first_event(&action);
         let outcome = self.run(case_id, actor, action, &meta).await?;
+        if first_event.is_some() && first_event == self.crash_after.as_deref() {
+            std::process::abort();
+        }
         if let (Some(follow_up), false) = (follow_up, self.interrupt_after_first_commit) {
             self.follow_up(follow_up).await;
         }

@@ -7,8 +7,8 @@
 //! or moot": so the case service runs the steps right after the person's command, and the merge
 //! follower (`shaobao_projections`) runs them again for any pair a crash left half-done.
 
-use shaobao_domain::case::{CaseState, OtherCase};
-use shaobao_domain::{Actor, Case, CaseAction};
+use shaobao_domain::case::{is_case_id, CaseState, OtherCase};
+use shaobao_domain::{Actor, Case, CaseAction, CaseError};
 
 use crate::cases::{CaseCommandError, CaseService, Request};
 use crate::command::CommandError;
@@ -76,6 +76,17 @@ impl FollowUp {
             _ => None,
         }
     }
+
+    /// The event an action leaving steps due commits first (what [`crate::cases::CRASH_AFTER`]
+    /// names).
+    pub(crate) fn first_event(action: &CaseAction) -> Option<&'static str> {
+        match action {
+            CaseAction::Merge { .. } => Some("CaseMerged"),
+            CaseAction::Unmerge { .. } => Some("CaseUnmerged"),
+            CaseAction::Close(_) => Some("CaseClosed"),
+            _ => None,
+        }
+    }
 }
 
 /// Steps between one pair before giving up (each step changes one stream; four at most are ever
@@ -84,7 +95,8 @@ const MAX_STEPS: usize = 6;
 
 impl CaseService {
     /// A merge or unmerge as requested, with what its decision needs of the other case: this
-    /// case's id and the primary as its stream has it now.
+    /// case's id and the primary as its stream has it now. A proactive case's related cases must
+    /// exist (well-formed ids only: a malformed one is the domain's to refuse).
     pub(crate) async fn with_other_case(
         &self,
         case_id: &str,
@@ -106,6 +118,10 @@ impl CaseService {
                     None => None,
                 };
                 CaseAction::Unmerge { body, primary }
+            }
+            CaseAction::Open(open) => {
+                self.related_cases_exist(&open.related_cases).await?;
+                CaseAction::Open(open)
             }
             other => other,
         })
@@ -161,6 +177,19 @@ impl CaseService {
                 // Decided against fresh state: look again.
                 Ok(_) | Err(CommandError::Domain(_)) => {}
                 Err(err) => return Err(err),
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses the first related case (by index) that names no case.
+    async fn related_cases_exist(&self, related: &[String]) -> Result<(), CaseCommandError> {
+        for (i, id) in related.iter().enumerate() {
+            if is_case_id(id) && self.read(id).await?.is_none() {
+                return Err(CommandError::Domain(CaseError::UnknownCase {
+                    field: format!("related_cases[{i}]"),
+                    case_id: id.clone(),
+                }));
             }
         }
         Ok(())

@@ -11,6 +11,7 @@ mod board;
 mod duplicates;
 mod errors;
 mod harness;
+mod intake_similar;
 mod map;
 mod postgres;
 mod security;

@@ -84,7 +84,22 @@ pub async fn bad_input_is_refused_with_its_field_and_writes_nothing(app: TestApp
     let visit = json!({"street": STREET, "community": "jingshan-jixiang", "visitors": ["王网格"],
         "households": 2, "findings": [{"category": "noise", "description": "夜间施工"},
                                       {"category": "ufo_sighting", "description": "不明飞行物"}]});
+    // A proactive case relating an existing case and one that was never opened.
+    let unrelated = complaint_with(|b| {
+        b["channel"] = json!("proactive");
+        b["kind"] = json!("report");
+        b.as_object_mut().unwrap().remove("requester");
+        b["related_cases"] = json!([received, "00000000-0000-4000-8000-000000000000"]);
+    });
     let table = vec![
+        post(
+            "related case that does not exist",
+            cases,
+            unrelated,
+            400,
+            "unknown_reference",
+            Some("related_cases[1]"),
+        ),
         post(
             "malformed JSON",
             cases,

@@ -1,12 +1,14 @@
 //! The NATS relay (DESIGN §6) on both stores, each test with a nats-server of its own: the stream
 //! `SHAOBAO` holds exactly the log, in log order, once — after a normal run, a NATS outage, a relay
-//! killed mid-batch, a lost stream, and two relays at once — departments follow their work, and
-//! `serve` with a NATS URL relays while a department's agent reports in.
+//! killed mid-batch, a lost stream, and two relays at once — departments follow their work, a
+//! place reaching the repeat threshold warns once, and `serve` with a NATS URL relays while a
+//! department's agent reports in.
 
 mod cluster;
 mod failures;
 mod feed;
 mod http;
+mod repeats;
 mod support;
 
 /// Generates `postgres::NAME` and `sqlite::NAME` tests, each on a fresh store and a nats-server of
@@ -54,4 +56,5 @@ on_both_stores_with_nats!(
     failures::a_lost_stream_is_published_again_from_the_log,
     failures::two_relays_at_once_still_publish_each_event_once,
     http::a_department_agent_reports_in_to_its_whistle,
+    repeats::a_place_reaching_the_threshold_warns_once,
 );

@@ -183,6 +183,7 @@ async fn drive(
     .await?;
     let planted = planted::plant_and_measure(
         runner.client(),
+        &clock,
         &runner.roster.hotline,
         &runner.roster.auditor,
         &state.org,

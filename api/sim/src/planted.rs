@@ -1,18 +1,23 @@
 //! Ground truth for the similar-case finder and the hot spots: after the district day, the
-//! simulator plants repeat clusters (one place and category reported by several requesters, some
-//! with points a few metres apart, the address written differently, the matter worded
-//! differently), remembers which case belongs to which cluster, and measures through the API:
+//! simulator plants repeat clusters (one place and category reported by several requesters on
+//! successive virtual days, some with points a few metres apart, the address written differently,
+//! the matter worded differently), remembers which case belongs to which cluster, and measures through the API:
 //! - the finder's **precision** and **recall** over the top 5 similar cases of every planted case
 //!   (precision: the share of what it offers that is of the same cluster; recall: the share of
 //!   the cluster's other cases it offers);
 //! - the hot spots' **cluster recall**: the share of planted clusters whose cases all fall in one
 //!   hot-spot cluster.
 
+use std::sync::Arc;
+
+use chrono::Duration;
 use serde::Serialize;
 use serde_json::{json, Value};
-use shaobao_domain::org::Organisation;
+use shaobao_domain::org::{Community, Organisation, Street};
+use shaobao_services::clock::Clock;
 
 use super::client::ApiClient;
+use super::clock::VirtualClock;
 use super::error::SimError;
 use super::plan::has_grids;
 
@@ -21,7 +26,7 @@ const CLUSTERS: usize = 12;
 const SIZES: [usize; 3] = [3, 4, 5];
 
 /// What residents say about one matter at one place, worded three ways.
-const MATTERS: [(&str, [&str; 3]); 5] = [
+static MATTERS: [(&str, [&str; 3]); 5] = [
     (
         "road_damage",
         [
@@ -82,60 +87,49 @@ struct Planted {
     cases: Vec<String>,
 }
 
+/// One cluster to plant: a matter at a place, reported by `size` requesters.
+struct Site<'a> {
+    street: &'a Street,
+    community: Option<&'a Community>,
+    category: &'static str,
+    wordings: &'static [&'static str; 3],
+    number: usize,
+    size: usize,
+}
+
 /// Plants the clusters as the hotline (each request with an idempotency key from `keys`), then
-/// reads the finder and the hot spots back as the auditor.
+/// reads the finder and the hot spots back as the auditor. The k-th requester of every cluster
+/// calls on the k-th virtual day after `clock` shows now (a cluster grows over days, as repeats
+/// do), each request stamped at its virtual time.
 pub async fn plant_and_measure(
     client: &ApiClient,
+    clock: &Arc<VirtualClock>,
     hotline: &str,
     auditor: &str,
     org: &Organisation,
     keys: &str,
 ) -> Result<PlantedReport, SimError> {
-    let streets: Vec<_> = org.streets.iter().filter(|s| has_grids(s)).collect();
-    let mut planted = Vec::new();
+    let sites = sites(org);
+    let mut planted: Vec<Planted> = sites
+        .iter()
+        .map(|site| Planted {
+            street: site.street.code.clone(),
+            cases: Vec::new(),
+        })
+        .collect();
     let mut last_position = String::new();
-    for n in 0..CLUSTERS {
-        // Each cluster its own street and matter (a hot spot is one matter at one place).
-        let street = streets[n % streets.len()];
-        let communities: Vec<_> = street
-            .communities
-            .iter()
-            .filter(|c| !c.grids.is_empty())
-            .collect();
-        let community = communities
-            .get(n / streets.len() % communities.len().max(1))
-            .copied();
-        let (category, wordings) = MATTERS[(n + n / streets.len()) % MATTERS.len()];
-        if org.category(category).is_none() {
-            continue;
-        }
-        let number = 100 + n;
-        let mut cases = Vec::new();
-        for k in 0..SIZES[n % SIZES.len()] {
-            let mut location = json!({
-                "street": street.code,
-                "address": address(&street.name, number, k),
-            });
-            if let Some(community) = community {
-                location["community"] = json!(community.code);
-            }
-            // Two in three requesters share their position, a few metres apart.
-            if let (Some([lat, lon]), true) = (street.centre, k % 3 != 2) {
-                let (dn, de) = (n as f64 * 0.0015, k as f64 * 0.00002);
-                location["lat"] = json!(lat + dn + de);
-                location["lon"] = json!(lon - dn + de);
-            }
-            let body = json!({
-                "channel": "hotline", "kind": "complaint", "category": category,
-                "description": wordings[k % wordings.len()],
-                "location": location,
-                "requester": {"name": format!("居民{n}-{k}"), "phone": format!("139{n:04}{k:04}")},
-            });
+    let first_day = clock.now();
+    for k in 0..SIZES.iter().copied().max().unwrap_or(0) {
+        for (n, site) in sites.iter().enumerate().filter(|(_, s)| k < s.size) {
+            let at = first_day + Duration::days(k as i64) + Duration::minutes(20 * n as i64);
+            let appointment = clock.appointment(at);
+            appointment.arrive().await;
             let key = format!("{keys}-planted-{n}-{k}");
             let answer = client
-                .post("/api/v1/cases", hotline, &key, &body)
+                .post("/api/v1/cases", hotline, &key, &request(site, n, k))
                 .await
                 .map_err(|e| SimError::ReadBack(format!("planting: {e}")))?;
+            drop(appointment);
             if !answer.is_success() {
                 let message = answer.message().to_string();
                 return Err(SimError::ReadBack(format!(
@@ -143,15 +137,61 @@ pub async fn plant_and_measure(
                     answer.status
                 )));
             }
-            cases.push(text(&answer.body["case_id"]));
+            planted[n].cases.push(text(&answer.body["case_id"]));
             last_position = text(&answer.body["position"]);
         }
-        planted.push(Planted {
-            street: street.code.clone(),
-            cases,
-        });
     }
     measure(client, auditor, &planted, &last_position).await
+}
+
+/// The clusters: each its own street and matter (a hot spot is one matter at one place).
+fn sites(org: &Organisation) -> Vec<Site<'_>> {
+    let streets: Vec<_> = org.streets.iter().filter(|s| has_grids(s)).collect();
+    (0..CLUSTERS)
+        .filter_map(|n| {
+            let street = streets[n % streets.len()];
+            let communities: Vec<_> = street
+                .communities
+                .iter()
+                .filter(|c| !c.grids.is_empty())
+                .collect();
+            let community = communities
+                .get(n / streets.len() % communities.len().max(1))
+                .copied();
+            let (category, wordings) = &MATTERS[(n + n / streets.len()) % MATTERS.len()];
+            org.category(category).map(|_| Site {
+                street,
+                community,
+                category,
+                wordings,
+                number: 100 + n,
+                size: SIZES[n % SIZES.len()],
+            })
+        })
+        .collect()
+}
+
+/// The k-th requester's report of cluster `n`.
+fn request(site: &Site, n: usize, k: usize) -> Value {
+    let mut location = json!({
+        "street": site.street.code,
+        "address": address(&site.street.name, site.number, k),
+    });
+    if let Some(community) = site.community {
+        location["community"] = json!(community.code);
+    }
+    // Two in three requesters share their position, a few metres apart.
+    if let (Some([lat, lon]), true) = (site.street.centre, k % 3 != 2) {
+        let (dn, de) = (n as f64 * 0.0015, k as f64 * 0.00002);
+        location["lat"] = json!(lat + dn + de);
+        location["lon"] = json!(lon - dn + de);
+    }
+    json!({
+        "channel": "hotline", "kind": "complaint", "category": site.category,
+        "description": site.wordings[k % site.wordings.len()],
+        "location": location,
+        "requester": {"name": format!("居民{n}-{k}"), "phone": format!("139{n:04}{k:04}")},
+    })
 }
 
 /// The address as the k-th requester writes it: digits, Chinese numerals or full-width digits.

@@ -412,6 +412,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "No similar case in this street lately",
     ),
     ("case.merge_into", "并入此单", "Merge into this case"),
+    ("similar.same_category", "同类诉求", "same category"),
+    ("similar.same_address", "同一地址", "same address"),
+    ("similar.same_community", "同一社区", "same community"),
+    ("similar.near", "相距", "distance"),
+    ("similar.similar_text", "描述相似", "similar wording"),
     (
         "intake.open_and_merge",
         "受理并并入此单",

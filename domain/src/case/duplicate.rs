@@ -30,9 +30,13 @@ impl Case {
         if body.into == case_id {
             return Err(CaseError::MergeIntoItself);
         }
+        let unknown = || CaseError::UnknownCase {
+            field: "into".into(),
+            case_id: body.into.clone(),
+        };
         let primary = primary
             .filter(|p| p.case_id == body.into)
-            .ok_or_else(|| CaseError::unknown("into", &body.into))?;
+            .ok_or_else(unknown)?;
         if let Some(street) = cx.actor.street() {
             if primary.street != street {
                 return Err(CaseError::MergeAcrossStreets {

@@ -78,6 +78,8 @@ pub enum CaseError {
     // --- 400 UnknownReference ----------------------------------------------------------------
     #[error("{field}: `{code}` is not in the organisation")]
     UnknownReference { field: String, code: String },
+    #[error("{field}: there is no case `{case_id}`")]
+    UnknownCase { field: String, case_id: String },
 
     // --- 403 Forbidden -----------------------------------------------------------------------
     #[error("a {role} may not open cases")]
@@ -242,7 +244,7 @@ impl CaseError {
             | MergeIntoItself
             | NoTags
             | TagAddedAndRemoved { .. } => ErrorKind::Invalid,
-            UnknownReference { .. } => ErrorKind::UnknownReference,
+            UnknownReference { .. } | UnknownCase { .. } => ErrorKind::UnknownReference,
             MayNotOpen { .. }
             | RoleMayNotAct { .. }
             | NotCoordinator { .. }
@@ -312,7 +314,8 @@ impl CaseError {
             | CallbackDetailForbidden { field }
             | FieldNotForDecision { field, .. }
             | MalformedCaseId { field, .. }
-            | UnknownReference { field, .. } => Some(field),
+            | UnknownReference { field, .. }
+            | UnknownCase { field, .. } => Some(field),
             RelatedCasesNotProactive => Some("related_cases"),
             ProactiveWithRequester => Some("requester"),
             MergeIntoItself => Some("into"),

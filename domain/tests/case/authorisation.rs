@@ -127,6 +127,14 @@ fn errors_map_to_http_kinds_in_one_place() {
             Some("location.street"),
         ),
         (
+            CaseError::UnknownCase {
+                field: "related_cases[0]".into(),
+                case_id: "x".into(),
+            },
+            ErrorKind::UnknownReference,
+            Some("related_cases[0]"),
+        ),
+        (
             CaseError::RatingsMismatch {
                 missing: vec![],
                 extra: vec![],

@@ -127,9 +127,9 @@ fn a_case_is_not_merged_into_itself() {
 fn the_primary_must_exist() {
     given(vec![opened()])
         .when(cmd(hotline(), t(H), merge(PRIMARY, None)))
-        .then_expect_error(CaseError::UnknownReference {
+        .then_expect_error(CaseError::UnknownCase {
             field: "into".into(),
-            code: PRIMARY.into(),
+            case_id: PRIMARY.into(),
         });
 }
 

@@ -22,7 +22,7 @@ pub async fn whole_log_as_messages(
         cursor = last.position;
         for event in page {
             let street = streets.street_of(store, &event).await?;
-            messages.extend(messages_for(event, street.as_deref())?);
+            messages.extend(messages_for(event, street.as_deref(), None)?);
         }
     }
     Ok((messages, cursor))

@@ -2,7 +2,7 @@
 //! `shaobao.events.<street>.<EventType>` (events of community lists and member registrations on
 //! `shaobao.community.<street>.<EventType>` instead), one notice per department it dispatches to
 //! or summons on `shaobao.whistles.<department>`, and deadline alerts again on
-//! `shaobao.alerts.<street>`.
+//! `shaobao.alerts.<street>`, as is the repeat warning a `CaseOpened` may raise (`repeats.rs`).
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -96,10 +96,11 @@ pub(crate) fn case_event(event: &RelayEvent) -> Option<CaseEvent> {
 }
 
 /// The messages for `event`, whose case or visit is in `street`: the event first, then its alert
-/// and its department notices.
+/// (a deadline alert, or the repeat warning `repeat` it raised) and its department notices.
 pub(crate) fn messages_for(
     event: RelayEvent,
     street: Option<&str>,
+    repeat: Option<Vec<u8>>,
 ) -> Result<Vec<Outgoing>, RelayError> {
     let street_token = street.map_or_else(|| NO_STREET.to_string(), subject_token);
     let event_id = format!("{}:{}", event.aggregate_id, event.sequence);
@@ -122,6 +123,13 @@ pub(crate) fn messages_for(
         msg_id: event_id.clone(),
         payload: envelope.clone(),
     }];
+    if let Some(warning) = repeat {
+        messages.push(Outgoing {
+            subject: format!("shaobao.alerts.{street_token}"),
+            msg_id: format!("{event_id}:repeat"),
+            payload: Bytes::from(warning),
+        });
+    }
     let Some(decoded) = decoded else {
         return Ok(messages);
     };
@@ -256,7 +264,7 @@ mod tests {
             let event = RelayEvent::from_logged(&logged(kind, id, event_type)).unwrap();
             let street = streets.street_of(&store, &event).await.unwrap();
             assert_eq!(street.as_deref(), Some("jingshan"));
-            let messages = messages_for(event, street.as_deref()).unwrap();
+            let messages = messages_for(event, street.as_deref(), None).unwrap();
             assert_eq!(messages.len(), 1);
             assert_eq!(
                 messages[0].subject,

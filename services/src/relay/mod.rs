@@ -1,6 +1,7 @@
 //! The NATS relay (DESIGN §6): follows the global log and publishes every event, in log order and
 //! once, to the JetStream stream `SHAOBAO`, plus the department feed (`shaobao.whistles.<dept>`)
-//! and the alerts (`shaobao.alerts.<street>`). The README section "NATS event feed" documents the
+//! and the alerts (`shaobao.alerts.<street>`: deadline alerts and, given [`RepeatWarnings`], repeat
+//! warnings). The README section "NATS event feed" documents the
 //! subjects, headers and messages.
 //!
 //! It is an outbox reader, not part of the command path: commands commit to the store whatever
@@ -16,11 +17,13 @@ mod jetstream;
 mod log_page;
 mod pipeline;
 mod reader;
+mod repeats;
 mod servers;
 mod session;
 mod status;
 mod streets;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::context::{CreateStreamError, PublishError};
@@ -35,6 +38,7 @@ pub use checkpoint::save as save_checkpoint;
 pub use dry_run::whole_log_as_messages;
 pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork, Outgoing};
 pub use jetstream::{stream_config, DUPLICATE_WINDOW, STREAM_NAME};
+pub use repeats::{RepeatWarningError, RepeatWarnings};
 pub use servers::{seed_servers, SeedServersError};
 pub use status::{RelayReport, RelayStatus};
 
@@ -112,6 +116,8 @@ pub enum RelayError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("repeat warnings: {0}")]
+    RepeatWarnings(#[from] RepeatWarningError),
     #[error("the log reader stopped unexpectedly")]
     ReaderStopped,
 }
@@ -124,6 +130,7 @@ pub struct Relay {
     jetstream: async_nats::jetstream::Context,
     config: RelayConfig,
     status: RelayStatus,
+    repeats: Option<Arc<dyn RepeatWarnings>>,
 }
 
 impl Relay {
@@ -156,7 +163,14 @@ impl Relay {
             client,
             jetstream,
             config,
+            repeats: None,
         })
+    }
+
+    /// Publishes the repeat warnings `repeats` decides, each after the `CaseOpened` raising it.
+    pub fn with_repeat_warnings(mut self, repeats: Arc<dyn RepeatWarnings>) -> Self {
+        self.repeats = Some(repeats);
+        self
     }
 
     pub fn status(&self) -> RelayStatus {

@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 use super::feed::{messages_for, Outgoing};
 use super::log_page::read_page;
 use super::streets::Streets;
-use super::RelayError;
+use super::{RelayError, RepeatWarnings};
 use crate::store::{LogPosition, Store};
 
 /// Events read from the log, each with its messages; empty when the reader found nothing new.
@@ -26,6 +26,7 @@ impl Reader {
     pub fn start(
         store: Store,
         streets: Arc<Mutex<Streets>>,
+        repeats: Option<Arc<dyn RepeatWarnings>>,
         after: LogPosition,
         batch_size: u32,
     ) -> Reader {
@@ -34,7 +35,8 @@ impl Reader {
             let mut after = after;
             loop {
                 let mut streets = streets.lock().await;
-                let batch = read_batch(&store, &mut streets, after, batch_size).await;
+                let batch =
+                    read_batch(&store, &mut streets, repeats.as_deref(), after, batch_size).await;
                 drop(streets);
                 if let Ok(Some(&(last, _))) = batch.as_ref().map(|b| b.last()) {
                     after = last;
@@ -67,6 +69,7 @@ impl Drop for Reader {
 async fn read_batch(
     store: &Store,
     streets: &mut Streets,
+    repeats: Option<&dyn RepeatWarnings>,
     after: LogPosition,
     batch_size: u32,
 ) -> Result<Batch, RelayError> {
@@ -75,7 +78,12 @@ async fn read_batch(
     for event in events {
         let street = streets.street_of(store, &event).await?;
         let position = event.position;
-        batch.push((position, messages_for(event, street.as_deref())?));
+        let opened = event.aggregate_type == "case" && event.event_type == "CaseOpened";
+        let repeat = match repeats {
+            Some(repeats) if opened => repeats.raised_by(&event.aggregate_id, position).await?,
+            _ => None,
+        };
+        batch.push((position, messages_for(event, street.as_deref(), repeat)?));
     }
     Ok(batch)
 }

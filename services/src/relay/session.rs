@@ -173,7 +173,13 @@ async fn start_at_end(
     let store = relay.store.clone();
     Ok(Publishing {
         pipeline: Pipeline::new(relay.jetstream.clone(), relay.config.max_in_flight, first),
-        reader: Reader::start(store, streets, read_after, relay.config.batch_size),
+        reader: Reader::start(
+            store,
+            streets,
+            relay.repeats.clone(),
+            read_after,
+            relay.config.batch_size,
+        ),
         published_through,
         saved: (Some(checkpoint), Instant::now()),
     })

@@ -18,6 +18,7 @@ use shaobao_api::{ServeConfig, Server};
 use tempfile::TempDir;
 
 // The other tests of the real binary share this test binary (one link instead of three).
+mod merge_kill;
 mod relay_kill;
 mod replay_verify;
 

@@ -17,11 +17,11 @@ use shaobao_projections::models::hotspots::{similar_cases, SimilarQuery};
 use shaobao_services::cases::Request;
 
 use super::case::refusal;
+use super::case::similar::{candidate, mergeable};
 use crate::console::error::ConsoleError;
 use crate::console::form::{FieldError, FormFields};
 use crate::console::i18n::Lang;
 use crate::console::layout;
-use crate::console::pages::queue::short_id;
 use crate::console::session::Person;
 use crate::server::AppState;
 
@@ -131,17 +131,11 @@ pub async fn similar(
         h2 { (lang.t("case.similar")) }
         @if found.is_empty() { p.empty { (lang.t("case.no_similar")) } }
         ul { @for item in &found {
-            li.similar-case data-case-id=(item.case_id) {
-                a href={ "/cases/" (item.case_id) } { (short_id(&item.case_id)) }
-                " " span.score { (format!("{:.0}%", item.score * 100.0)) }
-                " " span.state { (lang.t(&format!("state.{}", item.state))) }
-                @if let Some(address) = &item.address { " " (address) }
-                " " small.reasons { (item.reasons.join(" · ")) }
-                @if !matches!(item.state.as_str(), "closed" | "answered" | "merged") {
-                    button type="submit" form="intake-form" name="merge_into" value=(item.case_id)
-                        data-action="merge" { (lang.t("intake.open_and_merge")) }
-                }
-            }
+            @let merge = html! { @if mergeable(&item.state) {
+                button type="submit" form="intake-form" name="merge_into" value=(item.case_id)
+                    data-action="merge" { (lang.t("intake.open_and_merge")) }
+            } };
+            (candidate(lang, item, merge))
         } }
     })
 }

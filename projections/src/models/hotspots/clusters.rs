@@ -143,6 +143,49 @@ pub async fn repeat_warnings(
     clusters(store, settings, &query).await
 }
 
+/// The repeat warning case `case_id` raises: the cluster it joins among the cases of its street and
+/// category opened up to it within the window, if that cluster reaches the repeat threshold and no
+/// part of it did without the case. A cluster that stays above the threshold warns once; one that
+/// falls below as the window moves on warns again when it reaches it anew.
+pub async fn raised_by(
+    store: &Store,
+    settings: &Hotspots,
+    case_id: &str,
+) -> Result<Option<Cluster>, StoreError> {
+    let query = Statement::new(
+        format!(
+            "SELECT street, category, opened_ns FROM {} WHERE case_id = $1",
+            CASES.name
+        ),
+        vec![Value::text(case_id)],
+    );
+    let Some(row) = fetch(store, &query, &[Text, Text, Int]).await?.pop() else {
+        return Ok(None);
+    };
+    let mut f = Fields::new(row);
+    let (street, category) = (f.text().unwrap_or_default(), f.text().unwrap_or_default());
+    let opened_ns = f.int().unwrap_or(0);
+    let opened_at = from_ns(opened_ns);
+    let from = opened_at - Duration::days(i64::from(settings.window_days));
+    let mut found = rows(store, Some(&street), from, from_ns(opened_ns + 1)).await?;
+    // Rows come by (opened, case id): a case opened at the same instant after this one is later.
+    let own = found.iter().position(|r| r.case_id == case_id);
+    found.truncate(own.map_or(0, |i| i + 1));
+    found.retain(|r| r.category == category);
+    let threshold = settings.repeat_threshold as usize;
+    let Some(joined) = group(&found, settings.radius_m)
+        .into_iter()
+        .find(|c| c.count >= threshold && c.case_ids.iter().any(|id| id == case_id))
+    else {
+        return Ok(None);
+    };
+    found.retain(|r| r.case_id != case_id);
+    let warned_before = group(&found, settings.radius_m)
+        .into_iter()
+        .any(|c| c.count >= threshold && c.case_ids.iter().any(|id| joined.case_ids.contains(id)));
+    Ok((!warned_before).then_some(joined))
+}
+
 /// The repeat warnings as alert items (kind `repeat`), newest first.
 pub async fn repeat_alerts(
     store: &Store,

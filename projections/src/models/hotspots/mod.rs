@@ -5,6 +5,7 @@
 //! the rolling window without rewriting any row.
 
 pub mod clusters;
+pub mod repeats;
 pub mod similar;
 
 use shaobao_domain::org::Organisation;
@@ -19,8 +20,10 @@ use crate::sql::{fetch, ColType::*, Fields, Row, Statement, Value};
 use crate::time::to_ns;
 
 pub use clusters::{
-    clusters, monthly, repeat_alerts, repeat_warnings, Cluster, ClusterQuery, MonthlyTopics,
+    clusters, monthly, raised_by, repeat_alerts, repeat_warnings, Cluster, ClusterQuery,
+    MonthlyTopics,
 };
+pub use repeats::{HotspotRepeatWarnings, RepeatWarning};
 pub use similar::{similar_cases, SimilarCase, SimilarQuery};
 
 pub const CASES: Table = Table {

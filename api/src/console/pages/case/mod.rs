@@ -5,7 +5,7 @@
 
 mod forms;
 mod parse;
-mod similar;
+pub(crate) mod similar;
 mod summary;
 mod timeline;
 

@@ -55,9 +55,49 @@ pub struct Section<'a> {
     pub may_merge: bool,
 }
 
+/// Whether a case in `state` still takes duplicates.
+pub fn mergeable(state: &str) -> bool {
+    !matches!(state, "closed" | "answered" | "merged")
+}
+
+/// One similar case (here and at intake): its link, score, state, address and why it is offered,
+/// then `merge`, its one-click merge if any.
+pub fn candidate(lang: Lang, item: &SimilarCase, merge: Markup) -> Markup {
+    html! {
+        li.similar-case data-case-id=(item.case_id) {
+            a href={ "/cases/" (item.case_id) } { (short_id(&item.case_id)) }
+            span.score { (format!("{:.0}%", item.score * 100.0)) }
+            span.state { (lang.t(&format!("state.{}", item.state))) }
+            @if let Some(address) = &item.address { span.address { (address) } }
+            small.reasons { (reasons(lang, &item.reasons)) }
+            (merge)
+        }
+    }
+}
+
+/// The finder's reasons (`same_category`, `near:35m`, `similar_text:0.62`, …) in the person's
+/// words.
+fn reasons(lang: Lang, labels: &[String]) -> String {
+    let said: Vec<String> = labels
+        .iter()
+        .map(|label| {
+            let (name, value) = label.split_once(':').unwrap_or((label, ""));
+            let value = match name {
+                "similar_text" => value
+                    .parse::<f64>()
+                    .map(|dice| format!("{:.0}%", dice * 100.0))
+                    .unwrap_or_default(),
+                _ => value.to_string(),
+            };
+            let name = lang.t(&format!("similar.{name}"));
+            [name, value].join(" ").trim().to_string()
+        })
+        .collect();
+    said.join(" · ")
+}
+
 pub fn section(s: &Section, similar: &[SimilarCase]) -> Markup {
     let lang = s.lang;
-    let mergeable = |state: &str| !matches!(state, "closed" | "answered" | "merged");
     html! {
         @if !s.case.duplicates().is_empty() {
             section.duplicates {
@@ -75,14 +115,10 @@ pub fn section(s: &Section, similar: &[SimilarCase]) -> Markup {
             h2 { (lang.t("case.similar")) }
             @if similar.is_empty() { p.empty { (lang.t("case.no_similar")) } }
             ul { @for item in similar {
-                li.similar-case data-case-id=(item.case_id) {
-                    a href={ "/cases/" (item.case_id) } { (short_id(&item.case_id)) }
-                    " " span.score { (format!("{:.0}%", item.score * 100.0)) }
-                    " " span.state { (lang.t(&format!("state.{}", item.state))) }
-                    @if let Some(address) = &item.address { " " (address) }
-                    " " small.reasons { (item.reasons.join(" · ")) }
+                @let merge = html! {
                     @if s.may_merge && mergeable(&item.state) { (merge_form(s, &item.case_id)) }
-                }
+                };
+                (candidate(lang, item, merge))
             } }
         }
     }
