@@ -1,6 +1,7 @@
 //! Deadlines and the breach ladder, recorded by the deadline service (system actor): approaching →
 //! breached → reminder → district supervision → city supervision, each at most once per
-//! (deadline, due time), and only while that deadline is still pending with that due time.
+//! (deadline, due time), only while that deadline is still pending with that due time, and not
+//! before the time its [`Ladder`] (fixed when the deadline was set) says.
 
 use std::fmt;
 
@@ -10,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::body::RecordDeadline;
 use super::error::CaseError;
 use super::event::CaseEvent;
+use super::ladder::Ladder;
 use super::state::{Case, CaseState};
 use super::{Ctx, Decision};
 use crate::actor::Role;
-use crate::sla::Timer;
 
 /// Which deadline: `"sign"`, `"contact"`, `"resolve"`, `"callback"`, or
 /// `{"report_in": {"no": 1, "department": "..."}}`.
@@ -166,14 +167,25 @@ impl Case {
                 Err(CaseError::TooEarly { step, not_before })
             }
         };
+        // A deadline set before ladders were recorded follows the policy in force; its window's
+        // start is not known here, so its warning has no lower bound (as before).
+        let recorded = self.ladder(&deadline, due_at);
+        let ladder = recorded.cloned().unwrap_or_else(|| {
+            Ladder::fixed(cx.org, deadline.clone(), due_at, due_at)
+        });
         let at = cx.at;
         Ok(vec![match step {
             DeadlineStep::Approaching if at >= due_at => return Err(CaseError::AlreadyDue),
-            DeadlineStep::Approaching => CaseEvent::DeadlineApproaching {
-                deadline,
-                due_at,
-                at,
-            },
+            DeadlineStep::Approaching => {
+                if recorded.is_some() {
+                    not_before(ladder.approaching_at)?;
+                }
+                CaseEvent::DeadlineApproaching {
+                    deadline,
+                    due_at,
+                    at,
+                }
+            }
             DeadlineStep::Breached => {
                 not_before(due_at)?;
                 CaseEvent::DeadlineBreached {
@@ -192,7 +204,7 @@ impl Case {
             }
             DeadlineStep::DistrictSupervision => {
                 requires(DeadlineStep::Reminder)?;
-                not_before(cx.org.due(Timer::DistrictSupervision, due_at))?;
+                not_before(ladder.district_supervision_at)?;
                 let level = SupervisionLevel::District;
                 CaseEvent::SupervisionIssued {
                     deadline,
@@ -203,7 +215,7 @@ impl Case {
             }
             DeadlineStep::CitySupervision => {
                 requires(DeadlineStep::DistrictSupervision)?;
-                not_before(cx.org.due(Timer::CitySupervision, due_at))?;
+                not_before(ladder.city_supervision_at)?;
                 let level = SupervisionLevel::City;
                 CaseEvent::SupervisionIssued {
                     deadline,
