@@ -43,7 +43,9 @@ fn seconds(n: i64) -> chrono::Duration {
 
 /// The cases with a ladder step due by `at`.
 async fn due_by(w: &World, at: DateTime<Utc>) -> Vec<String> {
-    let mut due = cases_due(w.store(), at, 100).await.expect("pending deadlines");
+    let mut due = cases_due(w.store(), at, 100)
+        .await
+        .expect("pending deadlines");
     due.sort();
     due
 }
@@ -61,15 +63,21 @@ pub async fn verify_and_replay_under_another_policy_give_the_live_read_models(t:
     };
     w.act(&unparked, &hotline(), CaseAction::Park(park)).await;
     w.clock.advance(start + seconds(200) - w.clock.now());
-    w.act(&unparked, &hotline(), CaseAction::Unpark(Note { note: None }))
-        .await;
+    w.act(
+        &unparked,
+        &hotline(),
+        CaseAction::Unpark(Note { note: None }),
+    )
+    .await;
+    // Both warnings fire live before either deadline is due.
     w.clock.advance(start + seconds(600) - w.clock.now());
+    until_ladder(&w, &breached, 1).await;
+    until_ladder(&w, &unparked, 1).await;
     let fresh = handling(&mut w).await;
 
-    // The breach and reminder of `breached` and the warning of `unparked` fire live.
+    // Then the breach and reminder of `breached`.
     w.clock.advance(start + seconds(650) - w.clock.now());
     until_ladder(&w, &breached, 3).await;
-    until_ladder(&w, &unparked, 1).await;
     settle().await;
     projections.shutdown().await;
     for id in [&breached, &unparked, &fresh] {
@@ -89,7 +97,10 @@ pub async fn verify_and_replay_under_another_policy_give_the_live_read_models(t:
         (706, vec![breached.clone()]),
         (707, vec![breached.clone(), unparked.clone()]),
         (1083, vec![breached.clone(), unparked.clone()]),
-        (1084, vec![breached.clone(), unparked.clone(), fresh.clone()]),
+        (
+            1084,
+            vec![breached.clone(), unparked.clone(), fresh.clone()],
+        ),
     ];
     for (_, ids) in &mut steps {
         ids.sort();
@@ -108,12 +119,18 @@ pub async fn verify_and_replay_under_another_policy_give_the_live_read_models(t:
     let unscaled = load_org(None, 1.0).expect("sample district");
     for (policy, other) in [("unscaled", unscaled), ("changed", changed_policy())] {
         let report = verify(w.store(), &other).await.unwrap();
-        assert!(report.is_clean(), "verify under the {policy} policy: {report:#?}");
+        assert!(
+            report.is_clean(),
+            "verify under the {policy} policy: {report:#?}"
+        );
         rebuild(w.store(), &other, &ProjectionName::ALL, |_| {})
             .await
             .unwrap();
         check(policy).await;
         let report = verify(w.store(), &live).await.unwrap();
-        assert!(report.is_clean(), "replayed under the {policy} policy: {report:#?}");
+        assert!(
+            report.is_clean(),
+            "replayed under the {policy} policy: {report:#?}"
+        );
     }
 }

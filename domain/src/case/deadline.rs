@@ -170,9 +170,9 @@ impl Case {
         // A deadline set before ladders were recorded follows the policy in force; its window's
         // start is not known here, so its warning has no lower bound (as before).
         let recorded = self.ladder(&deadline, due_at);
-        let ladder = recorded.cloned().unwrap_or_else(|| {
-            Ladder::fixed(cx.org, deadline.clone(), due_at, due_at)
-        });
+        let ladder = recorded
+            .cloned()
+            .unwrap_or_else(|| Ladder::fixed(cx.org, deadline.clone(), due_at, due_at));
         let at = cx.at;
         Ok(vec![match step {
             DeadlineStep::Approaching if at >= due_at => return Err(CaseError::AlreadyDue),

@@ -19,7 +19,10 @@ fn working_day_org() -> Arc<Organisation> {
     ORG.get_or_init(|| {
         let toml = ORG_TOML
             .replace("approaching_fraction = 0.8", "approaching_fraction = 0.5")
-            .replace("district_supervision = \"1d\"", "district_supervision = \"1wd\"")
+            .replace(
+                "district_supervision = \"1d\"",
+                "district_supervision = \"1wd\"",
+            )
             .replace("city_supervision = \"5d\"", "city_supervision = \"5wd\"");
         Arc::new(Organisation::from_toml_str(&toml).expect("working-day org"))
     })
@@ -178,11 +181,21 @@ fn a_granted_extension_fixes_a_ladder_over_the_window_from_the_grant() {
 fn a_resolution_awaiting_callback_at_once_fixes_the_callback_ladder() {
     let ladders = ladders_recorded(
         handling_self_dispatched(),
-        cmd(jingshan(), t(D), resolution(Outcome::Resolved, "已协调解决")),
+        cmd(
+            jingshan(),
+            t(D),
+            resolution(Outcome::Resolved, "已协调解决"),
+        ),
     );
     assert_eq!(
         ladders,
-        vec![fixed(DeadlineRef::Callback, D + 12 * H, 2 * D, 3 * D, 9 * D)]
+        vec![fixed(
+            DeadlineRef::Callback,
+            D + 12 * H,
+            2 * D,
+            3 * D,
+            9 * D
+        )]
     );
     let verified_later = ladders_recorded(
         handling_by_department(),
@@ -197,7 +210,10 @@ fn an_accepted_resolution_fixes_the_callback_ladder() {
         accepted: true,
         note: None,
     });
-    let ladders = ladders_recorded(resolved_by_department(), cmd(hotline(), t(2 * D + H), accept));
+    let ladders = ladders_recorded(
+        resolved_by_department(),
+        cmd(hotline(), t(2 * D + H), accept),
+    );
     assert_eq!(
         ladders,
         vec![fixed(
@@ -214,7 +230,11 @@ fn an_accepted_resolution_fixes_the_callback_ladder() {
 fn a_reopen_fixes_the_new_resolve_ladder() {
     let ladders = ladders_recorded(
         closed_case(),
-        cmd(hotline(), t(4 * D), CaseAction::Reopen(reason("诉求人不满意"))),
+        cmd(
+            hotline(),
+            t(4 * D),
+            CaseAction::Reopen(reason("诉求人不满意")),
+        ),
     );
     // Due Friday 03-14 09:00: district supervision the next Monday, city the Friday after.
     assert_eq!(
