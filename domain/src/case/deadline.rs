@@ -1,7 +1,7 @@
 //! Deadlines and the breach ladder, recorded by the deadline service (system actor): approaching →
 //! breached → reminder → district supervision → city supervision, each at most once per
-//! (deadline, due time), only while that deadline is still pending with that due time, and not
-//! before the time its [`Ladder`] (fixed when the deadline was set) says.
+//! (deadline, due time), only while that deadline is still pending with that due time, and
+//! supervision not before the time its [`Ladder`] (fixed when the deadline was set) says.
 
 use std::fmt;
 
@@ -167,25 +167,20 @@ impl Case {
                 Err(CaseError::TooEarly { step, not_before })
             }
         };
-        // A deadline set before ladders were recorded follows the policy in force; its window's
-        // start is not known here, so its warning has no lower bound (as before).
-        let recorded = self.ladder(&deadline, due_at);
-        let ladder = recorded
+        // Supervision waits for the ladder fixed when the deadline was set; a deadline set before
+        // ladders were recorded follows the policy in force.
+        let ladder = self
+            .ladder(&deadline, due_at)
             .cloned()
             .unwrap_or_else(|| Ladder::fixed(cx.org, deadline.clone(), due_at, due_at));
         let at = cx.at;
         Ok(vec![match step {
             DeadlineStep::Approaching if at >= due_at => return Err(CaseError::AlreadyDue),
-            DeadlineStep::Approaching => {
-                if recorded.is_some() {
-                    not_before(ladder.approaching_at)?;
-                }
-                CaseEvent::DeadlineApproaching {
-                    deadline,
-                    due_at,
-                    at,
-                }
-            }
+            DeadlineStep::Approaching => CaseEvent::DeadlineApproaching {
+                deadline,
+                due_at,
+                at,
+            },
             DeadlineStep::Breached => {
                 not_before(due_at)?;
                 CaseEvent::DeadlineBreached {

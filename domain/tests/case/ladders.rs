@@ -360,33 +360,6 @@ fn supervision_follows_the_recorded_ladder_not_the_policy_in_force() {
         });
 }
 
-#[test]
-fn approaching_is_not_recorded_before_the_recorded_warning() {
-    let approaching = record(DeadlineRef::Resolve, 7 * D, DeadlineStep::Approaching);
-    // Fixed at dispatch: 80 % of 7 d, whatever half the window the policy now says.
-    under_working_days(handling_by_department())
-        .when(cmd(system(), t(4 * D), approaching.clone()))
-        .then_expect_error(CaseError::TooEarly {
-            step: DeadlineStep::Approaching,
-            not_before: t(5 * D + 14 * H + 24),
-        });
-    under_working_days(handling_by_department())
-        .when(cmd(system(), t(5 * D + 14 * H + 24), approaching.clone()))
-        .then_expect_events(vec![CaseEvent::DeadlineApproaching {
-            deadline: DeadlineRef::Resolve,
-            due_at: t(7 * D),
-            at: t(5 * D + 14 * H + 24),
-        }]);
-    // Without a recorded ladder the window's start is unknown here: no lower bound, as before.
-    under_working_days(legacy(handling_by_department()))
-        .when(cmd(system(), t(4 * D), approaching))
-        .then_expect_events(vec![CaseEvent::DeadlineApproaching {
-            deadline: DeadlineRef::Resolve,
-            due_at: t(7 * D),
-            at: t(4 * D),
-        }]);
-}
-
 // --- stored events from before ladders ---------------------------------------------------------
 
 #[test]
