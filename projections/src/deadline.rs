@@ -1,10 +1,10 @@
 //! Deadlines as the read models name them, and the breach ladder: which step of
-//! approaching → breached → reminder → district → city supervision comes next, and when.
+//! approaching → breached → reminder → district → city supervision comes next, and when (as the
+//! domain fixed it when the deadline was set).
 
-use chrono::{DateTime, Duration, Utc};
-use shaobao_domain::case::{DeadlineRef, DeadlineStep};
+use chrono::{DateTime, Utc};
+use shaobao_domain::case::{DeadlineRef, DeadlineStep, Ladder};
 use shaobao_domain::org::Organisation;
-use shaobao_domain::sla::Timer;
 
 use crate::record::CaseRecord;
 
@@ -37,18 +37,23 @@ pub fn step_name(step: DeadlineStep) -> &'static str {
     }
 }
 
-/// One running deadline and the next step of its ladder (`None` once city supervision is issued).
+/// One running deadline, its ladder and the next step of it (`None` once city supervision is
+/// issued).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rung {
     pub deadline: DeadlineRef,
     pub due_at: DateTime<Utc>,
+    /// When the deadline's clock started (moved with it by an unpark).
     pub window_start: DateTime<Utc>,
     pub next: Option<(DeadlineStep, DateTime<Utc>)>,
 }
 
-/// The running deadlines of a case with their next ladder step. Approaching fires once
-/// `approaching_fraction` of the window (clock start → due) has passed; a deadline already breached
-/// skips it. Reminder follows the breach at once; supervision waits for the policy's spans.
+/// The running deadlines of a case with the next step of each one's ladder, at the time the
+/// ladder recorded when the deadline was set. A deadline already breached skips the warning;
+/// the reminder follows the breach at once.
+///
+/// A deadline set by an event recorded before ladders were has its ladder computed here from
+/// `org`, over the window from its clock's start, exactly as it was before ladders were recorded.
 pub fn ladder(record: &CaseRecord, org: &Organisation) -> Vec<Rung> {
     record
         .case
@@ -56,6 +61,10 @@ pub fn ladder(record: &CaseRecord, org: &Organisation) -> Vec<Rung> {
         .into_iter()
         .map(|(deadline, due_at)| {
             let window_start = record.window_start(&deadline).unwrap_or(due_at).min(due_at);
+            let ladder = match record.case.ladder(&deadline, due_at) {
+                Some(recorded) => recorded.clone(),
+                None => Ladder::fixed(org, deadline.clone(), window_start, due_at),
+            };
             let recorded = |step: DeadlineStep| {
                 record
                     .case
@@ -64,25 +73,14 @@ pub fn ladder(record: &CaseRecord, org: &Organisation) -> Vec<Rung> {
                     .any(|a| a.deadline == deadline && a.due_at == due_at && a.step == step)
             };
             use DeadlineStep::*;
-            let next = if !recorded(Breached) {
-                let approach_at = approach_time(window_start, due_at, org.sla.approaching_fraction);
-                if !recorded(Approaching) && approach_at < due_at {
-                    Some((Approaching, approach_at))
-                } else {
-                    Some((Breached, due_at))
-                }
-            } else if !recorded(Reminder) {
-                Some((Reminder, due_at))
-            } else if !recorded(DistrictSupervision) {
-                Some((
-                    DistrictSupervision,
-                    org.due(Timer::DistrictSupervision, due_at),
-                ))
-            } else if !recorded(CitySupervision) {
-                Some((CitySupervision, org.due(Timer::CitySupervision, due_at)))
-            } else {
-                None
-            };
+            let next = [Breached, Reminder, DistrictSupervision, CitySupervision]
+                .into_iter()
+                .find(|step| !recorded(*step))
+                .map(|step| match step {
+                    Breached if !recorded(Approaching) && ladder.warns() => Approaching,
+                    step => step,
+                })
+                .map(|step| (step, ladder.at(step)));
             Rung {
                 deadline,
                 due_at,
@@ -91,9 +89,4 @@ pub fn ladder(record: &CaseRecord, org: &Organisation) -> Vec<Rung> {
             }
         })
         .collect()
-}
-
-fn approach_time(start: DateTime<Utc>, due: DateTime<Utc>, fraction: f64) -> DateTime<Utc> {
-    let window = (due - start).num_milliseconds() as f64;
-    start + Duration::milliseconds((window * fraction).round() as i64)
 }

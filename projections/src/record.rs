@@ -21,7 +21,8 @@ pub struct CaseRecord {
     pub version: i64,
     pub case: Case,
     pub first_dispatched_at: Option<DateTime<Utc>>,
-    /// When each running clock's window started (moved with it by an unpark).
+    /// When each running clock's window started (moved with it by an unpark): the ladder of a
+    /// deadline set before ladders were recorded is computed over it.
     clock_starts: Vec<(DeadlineRef, DateTime<Utc>)>,
     parked_at: Option<DateTime<Utc>>,
     /// Returns requested, whatever their outcome.

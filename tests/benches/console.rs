@@ -697,6 +697,7 @@ fn dispatched(unit: Unit, at: DateTime<Utc>) -> CaseEvent {
         contact_by: at + TimeDelta::days(41),
         resolve_by: at + TimeDelta::days(60),
         return_until: at + TimeDelta::days(42),
+        ladders: vec![],
     }
 }
 

@@ -3,6 +3,7 @@
 mod community;
 mod crash;
 mod deadlines;
+mod ladder_policy;
 mod merge_crash;
 mod read_models;
 mod reading;
@@ -49,6 +50,7 @@ on_both_stores!(
     rebuild::a_rebuild_equals_the_live_model_and_readers_never_see_it_half_built,
     deadlines::the_ladder_fires_in_order_exactly_once,
     deadlines::nothing_fires_while_parked_and_unparking_moves_the_deadline,
+    ladder_policy::verify_and_replay_under_another_policy_give_the_live_read_models,
     two_processes::deadlines_fire_once_and_projections_stay_exact_with_two_processes,
     verify::read_models_never_built_have_nothing_to_compare,
     verify::a_built_read_model_altered_or_removed_fails_verification,

@@ -46,8 +46,10 @@ impl Case {
                 contact_by,
                 resolve_by,
                 return_until,
+                ladders,
                 ..
             } => {
+                self.fix_ladders(ladders);
                 self.handling_unit = Some(unit);
                 self.co_units = co_units;
                 self.dispatched_by = Some(dispatched_by);
@@ -116,7 +118,12 @@ impl Case {
 
             ProgressRecorded { .. } => self.enter_handling(),
             ExtensionRequested { until, .. } => self.extension.pending_until = Some(until),
-            ExtensionGranted { resolve_by, .. } => {
+            ExtensionGranted {
+                resolve_by,
+                ladders,
+                ..
+            } => {
+                self.fix_ladders(ladders);
                 self.extension.pending_until = None;
                 self.extension.granted += 1;
                 self.set_due(&DeadlineRef::Resolve, resolve_by);
@@ -129,7 +136,9 @@ impl Case {
                 at,
                 on_time,
                 callback_by,
+                ladders,
             } => {
+                self.fix_ladders(ladders);
                 meet(&mut self.deadlines.resolve, at);
                 self.resolution = Some(Resolution {
                     outcome,
@@ -143,7 +152,14 @@ impl Case {
                     None => self.enter(CaseState::Resolved),
                 }
             }
-            ResolutionAccepted { callback_by, .. } => self.await_callback(callback_by),
+            ResolutionAccepted {
+                callback_by,
+                ladders,
+                ..
+            } => {
+                self.fix_ladders(ladders);
+                self.await_callback(callback_by);
+            }
             ResolutionRejected { .. } => {
                 if let Some(clock) = &mut self.deadlines.resolve {
                     clock.met_at = None;
@@ -186,8 +202,10 @@ impl Case {
             CaseReopened {
                 resolve_by,
                 reopen_count,
+                ladders,
                 ..
             } => {
+                self.fix_ladders(ladders);
                 self.reopen_count = reopen_count;
                 self.deadlines.resolve = Some(Clock::new(resolve_by));
                 self.deadlines.callback = None;
@@ -212,8 +230,10 @@ impl Case {
             CaseUnparked {
                 deadlines,
                 return_until,
+                ladders,
                 ..
             } => {
+                self.fix_ladders(ladders);
                 for shifted in deadlines {
                     self.set_due(&shifted.deadline, shifted.due_at);
                 }

@@ -18,7 +18,9 @@ impl Case {
                 departments,
                 note,
                 at,
+                ladders,
             } => {
+                self.fix_ladders(ladders);
                 self.whistles
                     .push(Whistle::blown(no, kind, departments, note, at));
                 self.enter_handling();

@@ -2,6 +2,7 @@
 //! from assessment.
 
 use super::body::{Callback, Note, Park, Reason};
+use super::deadline::DeadlineRef;
 use super::error::CaseError;
 use super::event::{CaseEvent, DeadlineDue};
 use super::guard::non_blank;
@@ -62,11 +63,13 @@ impl Case {
     /// callback or after closing (within the window and limit recorded at close).
     pub(super) fn reopen(&self, cx: &Ctx, body: Reason) -> Decision {
         non_blank("reason", &body.reason)?;
+        let resolve_by = cx.org.due(Timer::Resolve(self.urgency()), cx.at);
         Ok(vec![CaseEvent::CaseReopened {
             reason: body.reason,
             at: cx.at,
-            resolve_by: cx.org.due(Timer::Resolve(self.urgency()), cx.at),
+            resolve_by,
             reopen_count: self.reopen_count + 1,
+            ladders: vec![cx.ladder(DeadlineRef::Resolve, resolve_by)],
         }])
     }
 
@@ -82,15 +85,21 @@ impl Case {
         }])
     }
 
-    /// Resume: every clock that was running moves later by the time spent parked.
+    /// Resume: every clock that was running moves later by the time spent parked, and with it
+    /// every step of its recorded ladder (a deadline without one keeps following the policy).
     pub(super) fn unpark(&self, cx: &Ctx, body: Note) -> Decision {
         let parking = self.parking.as_ref().ok_or(CaseError::WrongState {
             action: "unpark",
             state: self.current()?,
         })?;
         let paused = cx.at - parking.at;
-        let deadlines = self
-            .running_deadlines(parking.from)
+        let running = self.running_deadlines(parking.from);
+        let ladders = running
+            .iter()
+            .filter_map(|(deadline, due_at)| self.ladder(deadline, *due_at))
+            .map(|ladder| ladder.shifted(paused))
+            .collect();
+        let deadlines = running
             .into_iter()
             .map(|(deadline, due_at)| DeadlineDue {
                 deadline,
@@ -102,6 +111,7 @@ impl Case {
             at: cx.at,
             deadlines,
             return_until: self.deadlines.return_until.map(|until| until + paused),
+            ladders,
         }])
     }
 

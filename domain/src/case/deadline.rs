@@ -1,6 +1,7 @@
 //! Deadlines and the breach ladder, recorded by the deadline service (system actor): approaching →
 //! breached → reminder → district supervision → city supervision, each at most once per
-//! (deadline, due time), and only while that deadline is still pending with that due time.
+//! (deadline, due time), only while that deadline is still pending with that due time, and
+//! supervision not before the time its [`Ladder`] (fixed when the deadline was set) says.
 
 use std::fmt;
 
@@ -10,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::body::RecordDeadline;
 use super::error::CaseError;
 use super::event::CaseEvent;
+use super::ladder::Ladder;
 use super::state::{Case, CaseState};
 use super::{Ctx, Decision};
 use crate::actor::Role;
-use crate::sla::Timer;
 
 /// Which deadline: `"sign"`, `"contact"`, `"resolve"`, `"callback"`, or
 /// `{"report_in": {"no": 1, "department": "..."}}`.
@@ -166,6 +167,12 @@ impl Case {
                 Err(CaseError::TooEarly { step, not_before })
             }
         };
+        // Supervision waits for the ladder fixed when the deadline was set; a deadline set before
+        // ladders were recorded follows the policy in force.
+        let ladder = self
+            .ladder(&deadline, due_at)
+            .cloned()
+            .unwrap_or_else(|| Ladder::fixed(cx.org, deadline.clone(), due_at, due_at));
         let at = cx.at;
         Ok(vec![match step {
             DeadlineStep::Approaching if at >= due_at => return Err(CaseError::AlreadyDue),
@@ -192,7 +199,7 @@ impl Case {
             }
             DeadlineStep::DistrictSupervision => {
                 requires(DeadlineStep::Reminder)?;
-                not_before(cx.org.due(Timer::DistrictSupervision, due_at))?;
+                not_before(ladder.district_supervision_at)?;
                 let level = SupervisionLevel::District;
                 CaseEvent::SupervisionIssued {
                     deadline,
@@ -203,7 +210,7 @@ impl Case {
             }
             DeadlineStep::CitySupervision => {
                 requires(DeadlineStep::DistrictSupervision)?;
-                not_before(cx.org.due(Timer::CitySupervision, due_at))?;
+                not_before(ladder.city_supervision_at)?;
                 let level = SupervisionLevel::City;
                 CaseEvent::SupervisionIssued {
                     deadline,

@@ -1,6 +1,11 @@
 //! Case events, named exactly as in DESIGN §3 and serialized externally tagged
 //! (`{"CaseOpened": {...}}`) with snake_case fields. Every event records its time `at` and every
 //! policy-dependent value it used, so a replay after a policy change gives the same state.
+//!
+//! Each event that sets a deadline lists the breach `ladders` of the deadlines it sets, fixed by
+//! the policy of the command ([`Ladder`]). The list is left out when empty: events recorded
+//! before ladders were keep their hashes, and their deadlines' ladders follow the policy in force
+//! when read (see [`Case::ladder`](super::Case::ladder)).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +14,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use super::deadline::{DeadlineRef, SupervisionLevel};
+use super::ladder::Ladder;
 use super::value::*;
 use crate::actor::Actor;
 use crate::sla::{Urgency, WhistleKind};
@@ -56,6 +62,8 @@ case_events! {
         unit: Unit, co_units: Vec<Unit>, dispatched_by: Dispatcher, at: DateTime<Utc>,
         sign_by: DateTime<Utc>, contact_by: DateTime<Utc>, resolve_by: DateTime<Utc>,
         return_until: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
     }
     /// 签收 signed for.
     CaseSigned { at: DateTime<Utc>, on_time: bool }
@@ -75,6 +83,8 @@ case_events! {
     WhistleBlown {
         no: u32, kind: WhistleKind, departments: Vec<SummonedDepartment>,
         note: Option<String>, at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
     }
     /// 报到 report in.
     DepartmentReportedIn {
@@ -98,16 +108,26 @@ case_events! {
     ProgressRecorded { note: String, evidence: Vec<String>, at: DateTime<Utc> }
     /// 延期 extension asked for; granted or denied by the dispatching party.
     ExtensionRequested { until: DateTime<Utc>, reason: String, at: DateTime<Utc> }
-    ExtensionGranted { resolve_by: DateTime<Utc>, note: Option<String>, at: DateTime<Utc> }
+    ExtensionGranted {
+        resolve_by: DateTime<Utc>, note: Option<String>, at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
+    }
     ExtensionDenied { note: Option<String>, at: DateTime<Utc> }
     /// 办结 resolution submitted. `callback_by` is set when no verification applies and the
     /// case awaits callback at once.
     ResolutionSubmitted {
         outcome: Outcome, summary: String, evidence: Vec<String>, at: DateTime<Utc>,
         on_time: bool, callback_by: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
     }
     /// 核查 verification accepted; the callback clock starts.
-    ResolutionAccepted { note: Option<String>, at: DateTime<Utc>, callback_by: DateTime<Utc> }
+    ResolutionAccepted {
+        note: Option<String>, at: DateTime<Utc>, callback_by: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
+    }
     /// Verification rejected: back to handling, deadlines unchanged.
     ResolutionRejected { note: Option<String>, at: DateTime<Utc> }
     /// 回访 attempt number `attempt` since the resolution was accepted.
@@ -123,13 +143,19 @@ case_events! {
         via_primary: Option<String>,
     }
     /// 重办 with a new resolve deadline; `reopen_count` counts this one.
-    CaseReopened { reason: String, at: DateTime<Utc>, resolve_by: DateTime<Utc>, reopen_count: u32 }
+    CaseReopened {
+        reason: String, at: DateTime<Utc>, resolve_by: DateTime<Utc>, reopen_count: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
+    }
     /// 挂账 clocks paused until unparked.
     CaseParked { reason: ParkReason, review_at: DateTime<Utc>, at: DateTime<Utc> }
-    /// Clocks resume, each running deadline shifted by the parked duration.
+    /// Clocks resume, each running deadline (and its ladder) shifted by the parked duration.
     CaseUnparked {
         note: Option<String>, at: DateTime<Utc>, deadlines: Vec<DeadlineDue>,
         return_until: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ladders: Vec<Ladder>,
     }
     /// 不纳入考核 excluded from assessment.
     CaseExcludedFromAssessment { reason: String, at: DateTime<Utc> }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::body::{Contact, DecideExtension, Progress, RequestExtension, SubmitResolution, Verify};
+use super::deadline::DeadlineRef;
 use super::error::CaseError;
 use super::event::CaseEvent;
 use super::guard::non_blank;
@@ -71,6 +72,7 @@ impl Case {
                 resolve_by: until,
                 note,
                 at,
+                ladders: vec![cx.ladder(DeadlineRef::Resolve, until)],
             }
         } else {
             CaseEvent::ExtensionDenied { note, at }
@@ -93,6 +95,10 @@ impl Case {
             at: cx.at,
             on_time: on_time(self.deadlines.resolve, cx.at),
             callback_by,
+            ladders: callback_by
+                .map(|due_at| cx.ladder(DeadlineRef::Callback, due_at))
+                .into_iter()
+                .collect(),
         }])
     }
 
@@ -101,10 +107,12 @@ impl Case {
     pub(super) fn verify(&self, cx: &Ctx, body: Verify) -> Decision {
         let (note, at) = (body.note, cx.at);
         Ok(vec![if body.accepted {
+            let callback_by = cx.org.due(Timer::Callback, at);
             CaseEvent::ResolutionAccepted {
                 note,
                 at,
-                callback_by: cx.org.due(Timer::Callback, at),
+                callback_by,
+                ladders: vec![cx.ladder(DeadlineRef::Callback, callback_by)],
             }
         } else {
             CaseEvent::ResolutionRejected { note, at }

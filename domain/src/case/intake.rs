@@ -3,6 +3,7 @@
 use std::iter;
 
 use super::body::{Dispatch, Note, OpenCase};
+use super::deadline::DeadlineRef;
 use super::error::CaseError;
 use super::event::CaseEvent;
 use super::guard::{known_unit, non_blank, MAX_DESCRIPTION_CHARS};
@@ -110,15 +111,25 @@ impl Case {
         }
         let urgency = self.urgency();
         let due = |timer| cx.org.due(timer, cx.at);
+        let (sign_by, contact_by, resolve_by) = (
+            due(Timer::Sign(urgency)),
+            due(Timer::Contact(urgency)),
+            due(Timer::Resolve(urgency)),
+        );
         Ok(CaseEvent::CaseDispatched {
             unit,
             co_units,
             dispatched_by,
             at: cx.at,
-            sign_by: due(Timer::Sign(urgency)),
-            contact_by: due(Timer::Contact(urgency)),
-            resolve_by: due(Timer::Resolve(urgency)),
+            sign_by,
+            contact_by,
+            resolve_by,
             return_until: due(Timer::ReturnWindow),
+            ladders: vec![
+                cx.ladder(DeadlineRef::Sign, sign_by),
+                cx.ladder(DeadlineRef::Contact, contact_by),
+                cx.ladder(DeadlineRef::Resolve, resolve_by),
+            ],
         })
     }
 

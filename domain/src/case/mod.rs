@@ -4,7 +4,8 @@
 //! split by phase: `intake` (open, answer, dispatch), `returns` (return and dispute), `handling`
 //! (sign, contact, progress, extension, resolution, verification), `whistle`, `task`, `closure`
 //! (callback, close, reopen, park, exclusion), `duplicate` (merge, unmerge and the primary's
-//! side of both), `tags` and `deadline`. Who may take which action in which
+//! side of both), `tags` and `deadline` (with `ladder`, the breach ladder each deadline-setting
+//! event fixes). Who may take which action in which
 //! state and time window is decided in one place, `available` ([`Case::permit`], also behind
 //! [`Case::available_actions`]): `decide` runs it first, so the phase functions only validate the
 //! request body and build the events. Shared checks live in `guard`.
@@ -24,6 +25,7 @@ mod event;
 mod guard;
 mod handling;
 mod intake;
+mod ladder;
 mod privacy;
 mod returns;
 mod state;
@@ -47,6 +49,7 @@ pub use error::{CaseError, ErrorKind};
 pub use event::{CaseEvent, DeadlineDue, SummonedDepartment};
 pub use guard::MAX_DESCRIPTION_CHARS;
 pub use intake::is_case_id;
+pub use ladder::Ladder;
 pub use privacy::RequesterAccess;
 pub use state::{
     AttachedDuplicate, Callbacks, Case, CaseState, Clock, Closure, Deadlines, Extension, Intake,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::deadline::{DeadlineAlert, SupervisionLevel};
+use super::ladder::Ladder;
 use super::task::Task;
 use super::value::*;
 use super::whistle::Whistle;
@@ -106,6 +107,9 @@ pub struct Case {
     pub(super) supervision: Option<SupervisionLevel>,
     /// Deadline events recorded, oldest first.
     pub(super) alerts: Vec<DeadlineAlert>,
+    /// The breach ladder of each deadline as recorded when it was last set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) ladders: Vec<Ladder>,
     /// 类案 tags from the organisation's vocabulary, sorted.
     pub(super) tags: BTreeSet<String>,
     /// Set while this case is a duplicate merged into another.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::body::BlowWhistle;
 use super::command::WhistleAction;
+use super::deadline::DeadlineRef;
 use super::error::CaseError;
 use super::event::{CaseEvent, SummonedDepartment};
 use super::guard::non_blank;
@@ -161,7 +162,8 @@ impl Case {
             return Err(CaseError::NoLeadDepartment);
         }
         let report_in_by = cx.org.due(Timer::ReportIn(body.kind), cx.at);
-        let departments = body
+        let no = self.whistles.len() as u32 + 1;
+        let departments: Vec<_> = body
             .departments
             .into_iter()
             .map(|s| SummonedDepartment {
@@ -170,12 +172,20 @@ impl Case {
                 report_in_by,
             })
             .collect();
+        let ladders = departments
+            .iter()
+            .map(|s| {
+                let department = s.department.clone();
+                cx.ladder(DeadlineRef::ReportIn { no, department }, report_in_by)
+            })
+            .collect();
         Ok(vec![CaseEvent::WhistleBlown {
-            no: self.whistles.len() as u32 + 1,
+            no,
             kind: body.kind,
             departments,
             note: body.note,
             at: cx.at,
+            ladders,
         }])
     }
 

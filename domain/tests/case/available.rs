@@ -44,6 +44,7 @@ fn handling() -> Vec<CaseEvent> {
                 departments: vec![summoned("housing", WhistleRole::Lead)],
                 note: None,
                 at: t(4 * H),
+                ladders: vec![],
             },
             task_published(1),
             task_published(2),
@@ -79,6 +80,7 @@ fn accepted() -> Vec<CaseEvent> {
             note: None,
             at: t(2 * D + H),
             callback_by: t(3 * D + H),
+            ladders: vec![],
         }],
     )
 }
@@ -250,6 +252,7 @@ fn table() -> Vec<Row> {
                         resolve_by: t(9 * D),
                         note: None,
                         at: t(9 * H),
+                        ladders: vec![],
                     },
                 ],
             ),

@@ -18,6 +18,7 @@ fn reopened(at: i64, count: u32) -> CaseEvent {
         at: t(at),
         resolve_by: t(at + 7 * D),
         reopen_count: count,
+        ladders: vec![ladder(DeadlineRef::Resolve, at, at + 7 * D)],
     }
 }
 
@@ -227,6 +228,7 @@ fn closing_records_the_reopens_left() {
                 note: None,
                 at: t(4 * D),
                 callback_by: t(5 * D),
+                ladders: vec![ladder(DeadlineRef::Callback, 4 * D, 5 * D)],
             },
             callback_recorded(1, Some(Satisfaction::Satisfied), 4 * D + H),
         ],
@@ -286,6 +288,7 @@ fn no_reopen_beyond_the_policy_limit_while_awaiting_callback() {
         note: None,
         at: t(at),
         callback_by: t(at + D),
+        ladders: vec![ladder(DeadlineRef::Callback, at, at + D)],
     };
     let history = and(
         awaiting_callback(),
@@ -396,6 +399,8 @@ fn unparking_shifts_the_running_deadlines_by_the_parked_time() {
             due_at: t(17 * D),
         }],
         return_until: Some(t(12 * D)),
+        // Paused 10 d: the ladder fixed at dispatch, 10 d later.
+        ladders: vec![ladder(DeadlineRef::Resolve, 10 * D, 17 * D)],
     };
     let history = and(handling_by_department(), [parked_at(D)]);
     given(history.clone())
@@ -509,6 +514,11 @@ fn unparking_shifts_report_in_deadlines_too() {
             },
         ],
         return_until: Some(t(4 * D)),
+        ladders: vec![
+            ladder(DeadlineRef::Resolve, 2 * D, 9 * D),
+            ladder(report_in.clone(), 2 * D + 4 * H, 5 * D + 4 * H),
+            ladder(housing.clone(), 2 * D + 4 * H, 5 * D + 4 * H),
+        ],
     };
     let action = CaseAction::Unpark(Note {
         note: Some("资金到位".into()),

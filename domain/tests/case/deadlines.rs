@@ -318,6 +318,7 @@ fn a_moved_deadline_is_not_pending_at_its_old_time() {
                 resolve_by: t(9 * D),
                 note: None,
                 at: t(D),
+                ladders: vec![],
             },
         ],
     );

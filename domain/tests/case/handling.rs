@@ -234,6 +234,7 @@ fn at_most_one_extension_is_granted_per_case() {
         resolve_by: t(9 * D),
         note: None,
         at: t(D + H),
+        ladders: vec![ladder(DeadlineRef::Resolve, D + H, 9 * D)],
     };
     given(and(
         handling_by_department(),
@@ -263,6 +264,7 @@ fn the_dispatching_hotline_grants_an_extension_and_the_deadline_moves() {
         resolve_by: t(9 * D),
         note: None,
         at: t(D + H),
+        ladders: vec![ladder(DeadlineRef::Resolve, D + H, 9 * D)],
     };
     given(and(handling_by_department(), [extension_requested(9 * D)]))
         .when(cmd(hotline(), t(D + H), decide(true)))
@@ -347,6 +349,7 @@ fn a_late_resolution_is_recorded_as_late() {
             at: t(8 * D),
             on_time: false,
             callback_by: None,
+            ladders: vec![],
         }]);
 }
 
@@ -372,6 +375,7 @@ fn unresolvable_with_a_reason_is_accepted() {
             at: t(D),
             on_time: true,
             callback_by: None,
+            ladders: vec![],
         }]);
 }
 
@@ -384,6 +388,7 @@ fn a_street_handling_its_own_case_goes_straight_to_callback() {
         at: t(D),
         on_time: true,
         callback_by: Some(t(2 * D)),
+        ladders: vec![ladder(DeadlineRef::Callback, D, 2 * D)],
     };
     given(handling_self_dispatched())
         .when(cmd(
@@ -426,6 +431,7 @@ fn the_hotline_accepts_the_resolution_and_the_callback_clock_starts() {
             note: None,
             at: t(2 * D + H),
             callback_by: t(3 * D + H),
+            ladders: vec![ladder(DeadlineRef::Callback, 2 * D + H, 3 * D + H)],
         }]);
     assert_eq!(
         replay(&awaiting_callback()).state(),
@@ -464,6 +470,7 @@ fn the_dispatching_street_verifies_a_department_resolution() {
         note: None,
         at: t(2 * D + H),
         callback_by: t(3 * D + H),
+        ladders: vec![ladder(DeadlineRef::Callback, 2 * D + H, 3 * D + H)],
     }]);
 }
 

@@ -443,6 +443,11 @@ fn an_emergency_case_gets_emergency_deadlines() {
             contact_by: t(40),
             resolve_by: t(10 + 2 * H),
             return_until: t(10 + 2 * D),
+            ladders: vec![
+                ladder(DeadlineRef::Sign, 10, 40),
+                ladder(DeadlineRef::Contact, 10, 40),
+                ladder(DeadlineRef::Resolve, 10, 10 + 2 * H),
+            ],
         }]);
 }
 

@@ -9,6 +9,7 @@ mod deadlines;
 mod duplicates;
 mod handling;
 mod intake;
+mod ladders;
 mod lifecycle;
 mod privacy;
 mod proactive;

@@ -79,6 +79,7 @@ fn one_of_each() -> Vec<CaseEvent> {
                 due_at: at,
             }],
             return_until: None,
+            ladders: vec![ladder(resolve.clone(), D, 2 * D)],
         },
         CaseEvent::DeadlineBreached {
             deadline: resolve.clone(),
@@ -156,7 +157,30 @@ fn case_dispatched_json_records_its_deadlines() {
             "sign_by": "2025-03-03T03:00:00Z",
             "contact_by": "2025-03-04T01:00:00Z",
             "resolve_by": "2025-03-10T01:00:00Z",
-            "return_until": "2025-03-05T01:00:00Z"
+            "return_until": "2025-03-05T01:00:00Z",
+            "ladders": [
+                {
+                    "deadline": "sign",
+                    "due_at": "2025-03-03T03:00:00Z",
+                    "approaching_at": "2025-03-03T02:36:00Z",
+                    "district_supervision_at": "2025-03-04T03:00:00Z",
+                    "city_supervision_at": "2025-03-08T03:00:00Z"
+                },
+                {
+                    "deadline": "contact",
+                    "due_at": "2025-03-04T01:00:00Z",
+                    "approaching_at": "2025-03-03T20:12:00Z",
+                    "district_supervision_at": "2025-03-05T01:00:00Z",
+                    "city_supervision_at": "2025-03-09T01:00:00Z"
+                },
+                {
+                    "deadline": "resolve",
+                    "due_at": "2025-03-10T01:00:00Z",
+                    "approaching_at": "2025-03-08T15:24:00Z",
+                    "district_supervision_at": "2025-03-11T01:00:00Z",
+                    "city_supervision_at": "2025-03-15T01:00:00Z"
+                }
+            ]
         }})
     );
     let by_hotline = dispatched(street("jingshan"), Dispatcher::Hotline, 0);

@@ -278,6 +278,19 @@ pub fn task(no: u32, action: TaskAction) -> CaseAction {
     CaseAction::Task { no, action }
 }
 
+/// The fixture's ladder of `deadline`, set at T0 + `set` and due at T0 + `due` (minutes): approaching
+/// at 80 % of the window, district supervision 1 d and city supervision 5 d after the due time.
+pub fn ladder(deadline: DeadlineRef, set: i64, due: i64) -> Ladder {
+    Ladder {
+        deadline,
+        due_at: t(due),
+        // 80 % of the window in minutes, as seconds to stay exact.
+        approaching_at: t(set) + Duration::seconds((due - set) * 48),
+        district_supervision_at: t(due + D),
+        city_supervision_at: t(due + 5 * D),
+    }
+}
+
 // --- events --------------------------------------------------------------------------------------
 
 /// A noise complaint (ordinary) in 景山 at T0.
@@ -312,6 +325,11 @@ pub fn dispatched(unit: Unit, by: Dispatcher, at: i64) -> CaseEvent {
         contact_by: t(at + 24 * H),
         resolve_by: t(at + 7 * D),
         return_until: t(at + 2 * D),
+        ladders: vec![
+            ladder(DeadlineRef::Sign, at, at + 2 * H),
+            ladder(DeadlineRef::Contact, at, at + 24 * H),
+            ladder(DeadlineRef::Resolve, at, at + 7 * D),
+        ],
     }
 }
 
@@ -387,6 +405,7 @@ pub fn resolution_submitted(at: i64) -> CaseEvent {
         at: t(at),
         on_time: true,
         callback_by: None,
+        ladders: vec![],
     }
 }
 
@@ -403,6 +422,7 @@ pub fn awaiting_callback() -> Vec<CaseEvent> {
             note: None,
             at: t(2 * D + H),
             callback_by: t(3 * D + H),
+            ladders: vec![ladder(DeadlineRef::Callback, 2 * D + H, 3 * D + H)],
         }],
     )
 }
@@ -456,6 +476,16 @@ pub fn whistle_blown(no: u32) -> CaseEvent {
         ],
         note: None,
         at: t(4 * H),
+        ladders: ["urban_management", "housing"]
+            .map(|d| ladder(report_in_deadline(no, d), 4 * H, 3 * D + 4 * H))
+            .into(),
+    }
+}
+
+pub fn report_in_deadline(no: u32, department: &str) -> DeadlineRef {
+    DeadlineRef::ReportIn {
+        no,
+        department: department.into(),
     }
 }
 

@@ -94,8 +94,14 @@ fn the_street_blows_a_whistle_and_the_case_is_handled() {
 #[test]
 fn whistles_are_numbered_per_case() {
     let mut second = whistle_blown(2);
-    if let CaseEvent::WhistleBlown { departments, .. } = &mut second {
+    if let CaseEvent::WhistleBlown {
+        departments,
+        ladders,
+        ..
+    } = &mut second
+    {
         departments.truncate(1);
+        ladders.truncate(1);
     }
     given(whistled())
         .when(cmd(
@@ -128,6 +134,7 @@ fn an_emergency_whistle_has_a_30_minute_report_in() {
             }],
             note: Some("爆管".into()),
             at: t(4 * H),
+            ladders: vec![ladder(report_in_deadline(1, "water"), 4 * H, 4 * H + 30)],
         }]);
 }
 
@@ -180,6 +187,7 @@ fn closed_with_an_open_whistle() -> Vec<CaseEvent> {
                 note: None,
                 at: t(2 * D + H),
                 callback_by: t(3 * D + H),
+                ladders: vec![],
             },
             callback_recorded(1, Some(Satisfaction::Satisfied), 2 * D + 2 * H),
             closed_at(3 * D, 2),
@@ -235,6 +243,7 @@ fn a_reopened_case_lets_summoned_departments_act_again() {
             at: t(4 * D),
             resolve_by: t(10 * D),
             reopen_count: 1,
+            ladders: vec![],
         }],
     );
     let events = given(reopened)

@@ -27,6 +27,7 @@ fn dispatched(unit: Unit, at: i64) -> CaseEvent {
         contact_by: t(at + 24),
         resolve_by: t(at + 7 * 24),
         return_until: t(at + 48),
+        ladders: vec![],
     }
 }
 
@@ -109,17 +110,20 @@ fn each_dispatch_is_an_obligation_with_its_own_clocks_until_it_ends() {
             at: t(10),
             on_time: true,
             callback_by: None,
+            ladders: vec![],
         },
         ResolutionAccepted {
             note: None,
             at: t(11),
             callback_by: t(35),
+            ladders: vec![],
         },
         CaseReopened {
             reason: "仍未解决".into(),
             at: t(12),
             resolve_by: t(12 + 7 * 24),
             reopen_count: 1,
+            ladders: vec![],
         },
     ]);
     let [_, second] = record.obligations.all() else {

@@ -66,6 +66,7 @@ fn case_events(n: u64) -> Vec<CaseEvent> {
         contact_by: at(1441),
         resolve_by: at(10_081),
         return_until: at(2881),
+        ladders: vec![],
     });
     events.push(CaseEvent::CaseSigned {
         at: at(10),
@@ -102,11 +103,13 @@ fn case_events(n: u64) -> Vec<CaseEvent> {
             at: at(1440),
             on_time: true,
             callback_by: None,
+            ladders: vec![],
         },
         CaseEvent::ResolutionAccepted {
             note: None,
             at: at(1500),
             callback_by: at(2940),
+            ladders: vec![],
         },
         CaseEvent::CallbackRecorded {
             attempt: 1,
@@ -155,6 +158,7 @@ fn whistle(lead: &str, at: DateTime<Utc>, later: DateTime<Utc>) -> Vec<CaseEvent
             ],
             note: None,
             at,
+            ladders: vec![],
         },
         report_in(lead),
         report_in(assist),
