@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::server::{shutdown_signal, Server};
 
 mod bench;
+mod city_day;
 mod portable;
 mod replay;
 mod simulate;

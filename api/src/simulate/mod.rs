@@ -16,6 +16,7 @@
 mod bench_print;
 pub mod benchmark;
 pub mod calibration;
+pub mod city_day;
 pub mod client;
 pub mod clock;
 pub mod demo;
