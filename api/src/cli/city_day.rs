@@ -55,7 +55,7 @@ impl CityDayArgs {
                 "--sla-scale must be positive and --log-sizes ascending".into(),
             ));
         }
-        let day = (!self.targets.is_empty()).then(|| DayConfig {
+        let day = (!self.targets.is_empty()).then_some(DayConfig {
             targets: self.targets,
             contacts: self.contacts,
             sla_scale: self.sla_scale,

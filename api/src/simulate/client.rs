@@ -13,6 +13,9 @@ use super::error::SimError;
 /// How often a read that answers 503 (read models still catching up) is tried again.
 const READ_ATTEMPTS: u32 = 12;
 
+/// When each command was answered, and milliseconds from sending it to the answer.
+pub type Answered = Arc<Mutex<Vec<(Instant, f64)>>>;
+
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
@@ -21,7 +24,7 @@ pub struct ApiClient {
     next: Arc<AtomicUsize>,
     /// When each command was answered and how many milliseconds after it was sent, where the
     /// caller asked for them.
-    latencies: Option<Arc<Mutex<Vec<(Instant, f64)>>>>,
+    latencies: Option<Answered>,
 }
 
 /// A status and its JSON body (`Null` when the body is not JSON).
@@ -49,10 +52,7 @@ impl ApiClient {
 
     /// A client of several nodes (`http://host:port` each), recording command latencies into
     /// `latencies` when given.
-    pub fn spread(
-        bases: Vec<String>,
-        latencies: Option<Arc<Mutex<Vec<(Instant, f64)>>>>,
-    ) -> Result<ApiClient, SimError> {
+    pub fn spread(bases: Vec<String>, latencies: Option<Answered>) -> Result<ApiClient, SimError> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?;
