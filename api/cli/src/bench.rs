@@ -28,9 +28,19 @@ pub struct BenchArgs {
     /// Also write every figure as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub city: super::city_day::CityDayArgs,
 }
 
 pub async fn run(args: BenchArgs) -> Result<(), Error> {
+    if args.city.city_day {
+        let report = args.city.run(args.database_url, args.org).await?;
+        print!("{}", report.render());
+        return match args.json {
+            Some(path) => Ok(write_json(&path, &report)?),
+            None => Ok(()),
+        };
+    }
     let config = BenchConfig {
         quick: args.quick,
         database_url: args.database_url,

@@ -11,6 +11,7 @@ use shaobao_services::store::{Store, DEFAULT_DATABASE_URL};
 
 pub mod agent;
 mod bench;
+mod city_day;
 mod error;
 mod portable;
 mod replay;

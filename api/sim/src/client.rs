@@ -2,7 +2,9 @@
 //! wait for the read models (`min_position`) and retry while they answer 503.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -11,10 +13,18 @@ use super::error::SimError;
 /// How often a read that answers 503 (read models still catching up) is tried again.
 const READ_ATTEMPTS: u32 = 12;
 
+/// When each command was answered, and milliseconds from sending it to the answer.
+pub type Answered = Arc<Mutex<Vec<(Instant, f64)>>>;
+
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
-    base: String,
+    /// The nodes, taken in turn: a request tried again goes to the next one.
+    bases: Arc<[String]>,
+    next: Arc<AtomicUsize>,
+    /// When each command was answered and how many milliseconds after it was sent, where the
+    /// caller asked for them.
+    latencies: Option<Answered>,
 }
 
 /// A status and its JSON body (`Null` when the body is not JSON).
@@ -37,13 +47,25 @@ impl Answer {
 
 impl ApiClient {
     pub fn new(addr: SocketAddr) -> Result<ApiClient, SimError> {
+        ApiClient::spread(vec![format!("http://{addr}")], None)
+    }
+
+    /// A client of several nodes (`http://host:port` each), recording command latencies into
+    /// `latencies` when given.
+    pub fn spread(bases: Vec<String>, latencies: Option<Answered>) -> Result<ApiClient, SimError> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?;
         Ok(ApiClient {
             http,
-            base: format!("http://{addr}"),
+            bases: bases.into(),
+            next: Arc::new(AtomicUsize::new(0)),
+            latencies,
         })
+    }
+
+    fn base(&self) -> &str {
+        &self.bases[self.next.fetch_add(1, Ordering::Relaxed) % self.bases.len()]
     }
 
     pub async fn post(
@@ -55,11 +77,20 @@ impl ApiClient {
     ) -> Result<Answer, reqwest::Error> {
         let request = self
             .http
-            .post(format!("{}{path}", self.base))
+            .post(format!("{}{path}", self.base()))
             .bearer_auth(token)
             .header("Idempotency-Key", key)
             .json(body);
-        answer(request).await
+        let sent = Instant::now();
+        let answer = answer(request).await;
+        if let Some(latencies) = &self.latencies {
+            let ms = sent.elapsed().as_secs_f64() * 1000.0;
+            latencies
+                .lock()
+                .expect("latencies")
+                .push((Instant::now(), ms));
+        }
+        answer
     }
 
     /// `GET path` (with its query), retried while the read models are not caught up.
@@ -67,7 +98,7 @@ impl ApiClient {
         for _ in 0..READ_ATTEMPTS {
             let request = self
                 .http
-                .get(format!("{}{path}", self.base))
+                .get(format!("{}{path}", self.base()))
                 .bearer_auth(token);
             let answer = answer(request).await?;
             match answer.status {

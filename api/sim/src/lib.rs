@@ -22,6 +22,7 @@
 mod bench_print;
 pub mod benchmark;
 pub mod calibration;
+pub mod city_day;
 pub mod client;
 pub mod clock;
 pub mod command_bench;

@@ -206,9 +206,14 @@ fn task(n: u64, at: DateTime<Utc>) -> Vec<CaseEvent> {
 /// One stored event row: aggregate id, sequence, type, payload, metadata.
 type EventRow = (String, i64, String, String, String);
 
+/// The aggregate id of synthetic case number `n`.
+pub fn case_id(n: u64) -> String {
+    format!("bench-{n:08}")
+}
+
 /// The rows of one case stream, hash-chained.
 fn stream_rows(n: u64) -> Vec<EventRow> {
-    let id = format!("bench-{n:08}");
+    let id = case_id(n);
     let mut previous = GENESIS.to_string();
     case_events(n)
         .into_iter()
@@ -249,7 +254,13 @@ fn stream_rows(n: u64) -> Vec<EventRow> {
 /// Appends whole case streams until the log holds `events` more events (the last stream may be
 /// cut short, which is still a valid prefix). Returns the number of cases.
 pub async fn load(store: &Store, events: u64) -> Result<u64, StoreError> {
-    let (mut written, mut cases) = (0u64, 0u64);
+    load_from(store, 0, events).await
+}
+
+/// [`load`] from synthetic case number `first_case` on, to grow a log loaded before; returns
+/// the number of the next case.
+pub async fn load_from(store: &Store, first_case: u64, events: u64) -> Result<u64, StoreError> {
+    let (mut written, mut cases) = (0u64, first_case);
     while written < events {
         let mut batch: Vec<EventRow> = Vec::new();
         while batch.len() < 5_000 && written + (batch.len() as u64) < events {
