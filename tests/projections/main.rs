@@ -5,7 +5,6 @@ mod crash;
 mod deadlines;
 mod merge_crash;
 mod read_models;
-mod reading;
 mod rebuild;
 mod statistics;
 mod support;
