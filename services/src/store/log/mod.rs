@@ -100,6 +100,8 @@ pub(super) struct EventRow {
 }
 
 impl EventRow {
+    /// The row as the log reader hands events out, so stream reads (history, `export --case`,
+    /// full scans) decode exactly as the log does.
     fn raw(&self) -> Result<RawEvent<'_>, StoreError> {
         let raw = RawEvent {
             position: LogPosition {
