@@ -6,7 +6,6 @@ mod deadlines;
 mod ladder_policy;
 mod merge_crash;
 mod read_models;
-mod reading;
 mod rebuild;
 mod statistics;
 mod support;

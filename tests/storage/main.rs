@@ -7,6 +7,7 @@ mod backup;
 mod concurrency;
 mod idempotency;
 mod lease;
+mod log_reader;
 mod ordering;
 mod portable;
 mod services;
@@ -63,6 +64,10 @@ on_both_stores!(
     idempotency::twenty_racing_identical_first_commands_create_one_stream,
     idempotency::a_reused_key_with_another_request_is_refused,
     lease::one_leader_per_job_and_failover,
+    log_reader::every_page_size_reads_the_whole_log_once_in_order,
+    log_reader::a_page_carries_only_what_was_asked,
+    log_reader::ids_of_different_lengths_are_read_as_numbers,
+    log_reader::a_stored_value_that_is_not_one_json_value_fails_the_read,
     ordering::reader_never_passes_an_open_transaction,
     ordering::random_interleavings_deliver_every_event_once_in_commit_order,
     portable::export_then_import_into_the_other_store_keeps_every_history,

@@ -2,8 +2,9 @@
 //! aggregates (cases, community lists, member registrations) decoded straight from the payload
 //! text (no metadata, no intermediate JSON tree), and whole stream histories.
 //!
-//! The commit-order rule is the store's (`Store::read_log`): on PostgreSQL only transactions below
-//! the oldest one still open are read, so a late commit is waited for, never skipped.
+//! Pages come from the store's one log reader (`Store::read_log_page`), with its commit-order
+//! rule: on PostgreSQL only transactions below the oldest one still open are read, so a late
+//! commit is waited for, never skipped.
 
 mod fetch;
 

@@ -23,7 +23,7 @@ pub use error::StoreError;
 pub use export::{ExportError, ExportFilter};
 pub use heads::RecordedCommand;
 pub use import::{ImportError, ImportProgress, ImportReport, MAX_LINE_BYTES};
-pub use log::{LogPosition, LoggedEvent};
+pub use log::{LogPage, LogPosition, LoggedEvent, PageContent, RawEvent};
 pub use repository::ChainedRepository;
 
 use sqlx::{PgPool, SqlitePool};

@@ -1,6 +1,9 @@
 //! The global log: every event in commit order, as catch-up readers, auditors and the NATS relay
-//! see it.
+//! see it. Every reader of the log in commit order goes through [`page`].
 
+mod page;
+
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -9,6 +12,8 @@ use serde_json::Value;
 
 use super::sql::with_pool;
 use super::{Store, StoreError};
+
+pub use page::{LogPage, PageContent, RawEvent};
 
 /// A place in the global commit order. On PostgreSQL it is the pair (transaction id, position),
 /// because positions are handed out at insert time and may commit out of order; on SQLite, whose
@@ -94,34 +99,55 @@ pub(super) struct EventRow {
     metadata: String,
 }
 
-impl TryFrom<EventRow> for LoggedEvent {
-    type Error = StoreError;
-
-    fn try_from(row: EventRow) -> Result<Self, StoreError> {
-        let corrupt = |what: &str, e: &dyn fmt::Display| {
-            StoreError::Corrupt(format!(
-                "{}/{}#{}: {what}: {e}",
-                row.aggregate_type, row.aggregate_id, row.sequence
-            ))
+impl EventRow {
+    /// The row as the log reader hands events out, so stream reads (history, `export --case`,
+    /// full scans) decode exactly as the log does.
+    fn raw(&self) -> Result<RawEvent<'_>, StoreError> {
+        let raw = RawEvent {
+            position: LogPosition {
+                transaction: 0,
+                position: self.position,
+            },
+            aggregate_type: Cow::Borrowed(&self.aggregate_type),
+            aggregate_id: Cow::Borrowed(&self.aggregate_id),
+            sequence: self.sequence,
+            event_type: Cow::Borrowed(&self.event_type),
+            event_version: Cow::Borrowed(&self.event_version),
+            payload: Some(&self.payload),
+            metadata: Some(&self.metadata),
         };
-        let transaction = row.tx.parse().map_err(|e| corrupt("transaction id", &e))?;
-        let payload = serde_json::from_str(&row.payload).map_err(|e| corrupt("payload", &e))?;
+        let transaction = self
+            .tx
+            .parse()
+            .map_err(|e| raw.corrupt("transaction id", &e))?;
+        Ok(RawEvent {
+            position: LogPosition {
+                transaction,
+                ..raw.position
+            },
+            ..raw
+        })
+    }
+}
+
+impl LoggedEvent {
+    /// Decodes an event read whole; the chain hash is lifted out of the metadata.
+    pub fn decode(raw: &RawEvent<'_>) -> Result<LoggedEvent, StoreError> {
+        let (payload, metadata) = raw.payload_and_metadata()?;
+        let payload = serde_json::from_str(payload).map_err(|e| raw.corrupt("payload", &e))?;
         let mut metadata: Value =
-            serde_json::from_str(&row.metadata).map_err(|e| corrupt("metadata", &e))?;
+            serde_json::from_str(metadata).map_err(|e| raw.corrupt("metadata", &e))?;
         let hash = match metadata.as_object_mut().and_then(|m| m.remove("hash")) {
             Some(Value::String(hash)) => hash,
             _ => String::new(),
         };
         Ok(LoggedEvent {
-            position: LogPosition {
-                transaction,
-                position: row.position,
-            },
-            aggregate_type: row.aggregate_type,
-            aggregate_id: row.aggregate_id,
-            sequence: row.sequence,
-            event_type: row.event_type,
-            event_version: row.event_version,
+            position: raw.position,
+            aggregate_type: raw.aggregate_type.to_string(),
+            aggregate_id: raw.aggregate_id.to_string(),
+            sequence: raw.sequence,
+            event_type: raw.event_type.to_string(),
+            event_version: raw.event_version.to_string(),
             payload,
             metadata,
             hash,
@@ -136,40 +162,21 @@ macro_rules! fetch_events {
         let rows: Vec<EventRow> = with_pool!($store, pool => {
             sqlx::query_as(&sql)$(.bind($arg))*.fetch_all(pool).await?
         });
-        rows.into_iter().map(LoggedEvent::try_from).collect()
+        rows.iter()
+            .map(|row| LoggedEvent::decode(&row.raw()?))
+            .collect()
     }};
 }
 
 impl Store {
-    /// Up to `limit` events after `after`, in commit order.
-    ///
-    /// On PostgreSQL only transactions below the oldest one still open are read, so an event that
-    /// a slow transaction commits later (with a smaller position) is delivered, never skipped.
+    /// Up to `limit` events after `after`, in commit order ([`page`]), decoded whole.
     pub async fn read_log(
         &self,
         after: LogPosition,
         limit: u32,
     ) -> Result<Vec<LoggedEvent>, StoreError> {
-        let sql = match self {
-            Store::Postgres(_) => {
-                "SELECT {columns} FROM events
-                 WHERE (transaction_id, position) > ($1::text::xid8, $2)
-                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                 ORDER BY transaction_id, position LIMIT $3"
-            }
-            // The single writer commits in position order; $1 keeps the argument list alike.
-            Store::Sqlite(_) => {
-                "SELECT {columns} FROM events WHERE position > $2 AND $1 IS NOT NULL
-                 ORDER BY position LIMIT $3"
-            }
-        };
-        fetch_events!(
-            self,
-            sql,
-            after.transaction.to_string(),
-            after.position,
-            i64::from(limit)
-        )
+        let page = self.read_log_page(after, limit, PageContent::WHOLE).await?;
+        page.events()?.iter().map(LoggedEvent::decode).collect()
     }
 
     /// How many events were committed (or are still committing) after `position`: how far a
