@@ -11,11 +11,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::rebuild_bench::load_average;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use shaobao_domain::org::Organisation;
-use crate::rebuild_bench::load_average;
 use shaobao_projections::{checkpoint, ProjectionName};
 use shaobao_services::clock::Clock;
 use shaobao_services::store::{LogPosition, Store};

@@ -6,9 +6,9 @@
 
 use std::time::Instant;
 
+use crate::rebuild_bench::{load_average, raw_read, synthetic};
 use serde::Serialize;
 use shaobao_domain::org::Organisation;
-use crate::rebuild_bench::{load_average, raw_read, synthetic};
 use shaobao_projections::{rebuild, ProjectionName};
 use shaobao_services::store::{LogPosition, Store};
 
