@@ -460,10 +460,19 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// The text of the first element matching `css`, if any.
+    /// The text of the first element matching `css`, if any. A live refresh may swap the element
+    /// out between finding it and reading it (a stale element): then it is found again, for up
+    /// to a second.
     pub async fn text_of(&self, css: &str) -> Option<String> {
-        let element = self.client.find(Locator::Css(css)).await.ok()?;
-        element.text().await.ok()
+        for _ in 0..5 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    return Some(text);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        None
     }
 
     /// The page's form errors and field errors, for failure messages (empty when none).
