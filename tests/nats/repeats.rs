@@ -15,10 +15,9 @@ use shaobao_services::cases::{CaseService, Request};
 use shaobao_services::clock::ManualClock;
 use shaobao_services::org_file::load_org;
 use shaobao_services::relay::{Relay, RelayStatus};
-use shaobao_tests::nats::stream::{expected, stream_contents, whole_log, Streamed, CONVERGE_LIMIT};
-use tokio::time::Instant;
+use shaobao_tests::nats::stream::{expected, stream_contents, Streamed};
 
-use crate::support::{quick_relay, Rig, SHORT_DUPLICATE_WINDOW};
+use crate::support::{quick_relay, wait_until_published, Rig, SHORT_DUPLICATE_WINDOW};
 
 const STREET: &str = "jingshan";
 const ADDRESS: &str = "景山前街4号";
@@ -160,17 +159,7 @@ async fn open(cases: &CaseService, address: &str, description: &str) -> String {
 /// Waits until the relay has published the whole log; checks that the stream is the log plus
 /// repeat warnings, and returns it.
 async fn published(rig: &Rig, status: &RelayStatus) -> Vec<Streamed> {
-    let log = whole_log(rig.store()).await;
-    let last = log.last().expect("a log").position;
-    let deadline = Instant::now() + CONVERGE_LIMIT;
-    while status.report().published_up_to != last {
-        let report = status.report();
-        assert!(
-            Instant::now() < deadline,
-            "relay did not converge: {report:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let log = wait_until_published(rig, status).await;
     let streamed = stream_contents(&rig.jetstream().await).await;
     let others: Vec<(String, String)> = streamed
         .iter()

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream::{self, Context};
 use shaobao_services::cases::CaseService;
 use shaobao_services::relay::{stream_config, Relay, RelayConfig, RelayStatus};
-use shaobao_services::store::Store;
+use shaobao_services::store::{LoggedEvent, Store};
 use shaobao_tests::databases::TestStore;
 use shaobao_tests::nats::stream::{self, whole_log, CONVERGE_LIMIT};
 use shaobao_tests::nats::workload::case_service;
@@ -95,6 +95,12 @@ pub fn quick_relay() -> RelayConfig {
 
 /// Waits until the relay reports the whole log published, then checks the stream.
 pub async fn assert_stream_is_the_log(rig: &Rig, status: &RelayStatus) {
+    wait_until_published(rig, status).await;
+    stream::assert_stream_is_the_log(rig.store(), &rig.jetstream().await).await;
+}
+
+/// Waits until the relay reports the whole log published; returns the log.
+pub async fn wait_until_published(rig: &Rig, status: &RelayStatus) -> Vec<LoggedEvent> {
     let log = whole_log(rig.store()).await;
     let last = log.last().expect("a log").position;
     let deadline = Instant::now() + CONVERGE_LIMIT;
@@ -106,5 +112,5 @@ pub async fn assert_stream_is_the_log(rig: &Rig, status: &RelayStatus) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    stream::assert_stream_is_the_log(rig.store(), &rig.jetstream().await).await;
+    log
 }
