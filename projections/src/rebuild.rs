@@ -23,6 +23,9 @@ pub const PAGE: u32 = 10_000;
 /// Pages fetched and decoding while the fold works on the current one (decoding is spread over
 /// the blocking threads, so this is also how many cores reading may use).
 pub const PAGES_AHEAD: usize = 4;
+/// Shadow tables stored and indexed at once on PostgreSQL, each holding a connection (two while
+/// indexing) out of the store's pool of 32.
+const COPIES_AT_ONCE: usize = 8;
 /// Catch-up rounds before a swap gives up on a live projector that keeps racing ahead.
 const SWAP_ATTEMPTS: u32 = 20;
 
@@ -127,13 +130,16 @@ async fn fill_shadows(
     }
     match store {
         // Side by side, each on its own connection: the server stores and indexes one table
-        // while the next is derived.
+        // while the next is derived. A few at a time: all tables at once wanted more connections
+        // than the pool holds, and on a 10 M-event log the waiting ones timed out.
         Store::Postgres(pool) => {
-            let mut copies = Vec::new();
-            for &(table, generation) in &tables {
-                copies.push(copy_shadow(store, pool, org, fold, table, generation));
+            for batch in tables.chunks(COPIES_AT_ONCE) {
+                let mut copies = Vec::new();
+                for &(table, generation) in batch {
+                    copies.push(copy_shadow(store, pool, org, fold, table, generation));
+                }
+                futures::future::try_join_all(copies).await?;
             }
-            futures::future::try_join_all(copies).await?;
         }
         // In order through SQLite's one writer, fed while the rows are derived.
         Store::Sqlite(_) => {
