@@ -7,15 +7,15 @@ use std::time::Instant;
 
 use serde::Serialize;
 use shaobao_domain::org::Organisation;
-use shaobao_services::store::{LogPosition, Store};
-use sqlx::PgPool;
+use shaobao_services::store::{LogPosition, Store, StoreError};
+use sqlx::PgConnection;
 
 use crate::checkpoint;
 use crate::error::ProjectionError;
 use crate::fold::{distinct, Fold};
 use crate::log;
 use crate::schema::{ProjectionName, Table};
-use crate::sql::{copy_in, execute, transaction, Statement, Writer};
+use crate::sql::{copy_in, execute, execute_on, transaction, Statement, Writer};
 
 /// Events per log page while rebuilding (public, with [`PAGES_AHEAD`], so the rebuild benchmark's
 /// raw read pages the log exactly as a rebuild does).
@@ -23,8 +23,8 @@ pub const PAGE: u32 = 10_000;
 /// Pages fetched and decoding while the fold works on the current one (decoding is spread over
 /// the blocking threads, so this is also how many cores reading may use).
 pub const PAGES_AHEAD: usize = 4;
-/// Shadow tables stored and indexed at once on PostgreSQL, each holding a connection (two while
-/// indexing) out of the store's pool of 32.
+/// Shadow tables stored and indexed at once on PostgreSQL, each holding a connection out of the
+/// store's pool of 32.
 const COPIES_AT_ONCE: usize = 8;
 /// Catch-up rounds before a swap gives up on a live projector that keeps racing ahead.
 const SWAP_ATTEMPTS: u32 = 20;
@@ -130,14 +130,20 @@ async fn fill_shadows(
     }
     match store {
         // Side by side, each on its own connection: the server stores and indexes one table
-        // while the next is derived. A few at a time: all tables at once wanted more connections
-        // than the pool holds, and on a 10 M-event log the waiting ones timed out.
+        // while the next is derived. A batch's connections are taken before any row is derived:
+        // deriving runs for seconds between awaits on a large log, and a sibling still waiting
+        // for its connection then timed out (10 M events: "pool timed out").
         Store::Postgres(pool) => {
             for batch in tables.chunks(COPIES_AT_ONCE) {
-                let mut copies = Vec::new();
-                for &(table, generation) in batch {
-                    copies.push(copy_shadow(store, pool, org, fold, table, generation));
-                }
+                let connections =
+                    futures::future::try_join_all(batch.iter().map(|_| pool.acquire()))
+                        .await
+                        .map_err(StoreError::from)?;
+                let copies = batch.iter().zip(connections).map(
+                    |(&(table, generation), mut connection)| async move {
+                        copy_shadow(&mut connection, org, fold, table, generation).await
+                    },
+                );
                 futures::future::try_join_all(copies).await?;
             }
         }
@@ -171,17 +177,22 @@ fn create_shadow(table: &Table) -> Vec<Statement> {
 }
 
 async fn copy_shadow(
-    store: &Store,
-    pool: &PgPool,
+    connection: &mut PgConnection,
     org: &Organisation,
     fold: &Fold,
     table: &Table,
     generation: i64,
 ) -> Result<(), ProjectionError> {
     let shadow = table.shadow_name();
-    execute(store, &create_shadow(table)).await?;
-    copy_in(pool, &shadow, &table.column_names(), fold.rows(table, org)).await?;
-    execute(store, &table.create_indexes(&shadow, generation)).await?;
+    execute_on(connection, &create_shadow(table)).await?;
+    copy_in(
+        connection,
+        &shadow,
+        &table.column_names(),
+        fold.rows(table, org),
+    )
+    .await?;
+    execute_on(connection, &table.create_indexes(&shadow, generation)).await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! through one [`Writer`]) and `COPY` (PostgreSQL's bulk load).
 
 use shaobao_services::store::{Store, StoreError};
-use sqlx::PgPool;
+use sqlx::PgConnection;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -60,12 +60,11 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
 /// `COPY`s `rows` into `table` (PostgreSQL's bulk load). Rows are taken from the iterator as the
 /// copy goes, so deriving them overlaps with the server storing the ones before.
 pub async fn copy_in(
-    pool: &PgPool,
+    connection: &mut PgConnection,
     table: &str,
     columns: &[&str],
     rows: impl IntoIterator<Item = Row>,
 ) -> Result<(), StoreError> {
-    let mut connection = pool.acquire().await?;
     let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
     let mut copy = connection.copy_in_raw(&statement).await?;
     let mut buffer = String::with_capacity(1 << 20);

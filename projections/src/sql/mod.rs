@@ -242,6 +242,20 @@ pub async fn execute(store: &Store, statements: &[Statement]) -> Result<(), Stor
     transaction(store, None, statements).await.map(drop)
 }
 
+/// Runs statements one by one on a PostgreSQL connection already held (a rebuild's DDL, next to
+/// its `COPY` on the same connection).
+pub async fn execute_on(
+    connection: &mut sqlx::PgConnection,
+    statements: &[Statement],
+) -> Result<(), StoreError> {
+    for statement in statements {
+        bind_all!(sqlx::query(&statement.sql), &statement.args)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}
+
 /// `$first, $first+1, …` placeholders for `count` arguments.
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
