@@ -24,6 +24,7 @@ pub mod schema;
 mod sql;
 pub mod time;
 pub mod verify;
+mod wake;
 
 pub use error::ProjectionError;
 pub use page::{Page, PageRequest};

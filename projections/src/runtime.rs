@@ -1,8 +1,8 @@
 //! The projections runtime of one server process: a projector task per projection and the
 //! deadline service, each working only while it holds its lease (so with several processes on one
 //! PostgreSQL database each job runs in exactly one, and another takes over when it dies); woken by
-//! new commits (PostgreSQL LISTEN, the case service's commit signal, [`Projections::wake`]) with a
-//! polling fallback.
+//! new commits (this process's case service, [`Projections::wake`], other processes' announcements
+//! over PostgreSQL LISTEN, see [`wake`]) with a polling fallback.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,7 @@ use crate::error::ProjectionError;
 use crate::merge_follower::MergeFollower;
 use crate::projector::{Projector, ProjectorSettings};
 use crate::schema::ProjectionName;
+use crate::wake;
 
 #[derive(Debug, Clone)]
 pub struct ProjectionsConfig {
@@ -146,7 +147,19 @@ impl Projections {
             cases.commits(),
         )));
         if let Store::Postgres(pool) = &store {
-            tasks.push(tokio::spawn(listen(shared.clone(), pool.clone())));
+            let retry = shared.config.lease_retry;
+            tasks.push(tokio::spawn(wake::announce(
+                pool.clone(),
+                cases.commits(),
+                shared.shutdown.subscribe(),
+                retry,
+            )));
+            tasks.push(tokio::spawn(wake::listen(
+                pool.clone(),
+                shared.wake.clone(),
+                shared.shutdown.subscribe(),
+                retry,
+            )));
         }
         Projections { shared, tasks }
     }
@@ -390,38 +403,6 @@ async fn forward_commits(shared: Arc<Shared>, mut commits: watch::Receiver<u64>)
                 Err(_) => return,
             },
             _ = shutdown.changed() => return,
-        }
-    }
-}
-
-/// Commits by any process (NOTIFY from the events trigger) wake the projectors.
-async fn listen(shared: Arc<Shared>, pool: sqlx::PgPool) {
-    let mut shutdown = shared.shutdown.subscribe();
-    while !shared.stopping() {
-        tokio::select! {
-            err = notifications(&shared, &pool) => {
-                tracing::warn!(%err, "event notifications lost; polling until they are back");
-                tokio::time::sleep(shared.config.lease_retry).await;
-            }
-            _ = shutdown.changed() => return,
-        }
-    }
-}
-
-/// Wakes the projectors on every notification until the listener fails.
-async fn notifications(shared: &Shared, pool: &sqlx::PgPool) -> sqlx::Error {
-    let mut listener = match sqlx::postgres::PgListener::connect_with(pool).await {
-        Ok(listener) => listener,
-        Err(err) => return err,
-    };
-    if let Err(err) = listener.listen("shaobao_events").await {
-        return err;
-    }
-    loop {
-        // Wake after (re)connecting too: a commit may have gone by unheard.
-        shared.wake.send_modify(|n| *n += 1);
-        if let Err(err) = listener.recv().await {
-            return err;
         }
     }
 }

@@ -13,8 +13,8 @@ use thiserror::Error;
 use tokio::sync::Mutex;
 
 use crate::store::{
-    AlreadyRecorded, ChainedRepository, CommandScope, LogPosition, Store, StoreError,
-    VersionMismatch, COMMAND,
+    AlreadyRecorded, ChainedRepository, CommandScope, LogPosition, RecordedCommand, Store,
+    StoreError, VersionMismatch, COMMAND,
 };
 
 /// Who sent a command and why, recorded in every event it produces (DESIGN §3).
@@ -147,11 +147,19 @@ where
             // The scope carries the command id, `If-Match` and (once the repository has loaded
             // the stream) the hash to chain on, into the repository cqrs-es calls.
             let scope = CommandScope::new(&meta.command_id, meta.expected_version);
-            let run = self
-                .cqrs
-                .execute_with_metadata(id, command.clone(), meta.to_metadata());
-            match Attempt::of(COMMAND.scope(scope, run).await) {
-                Attempt::Appended => return self.outcome(id, meta, false).await,
+            let run = async {
+                let result = self
+                    .cqrs
+                    .execute_with_metadata(id, command.clone(), meta.to_metadata())
+                    .await;
+                (result, COMMAND.with(CommandScope::take_appended))
+            };
+            let (result, appended) = COMMAND.scope(scope, run).await;
+            match Attempt::of(result) {
+                Attempt::Appended => match appended {
+                    Some(recorded) => return Ok(outcome(id, recorded, false)),
+                    None => return self.outcome(id, meta, false).await,
+                },
                 Attempt::Repeated => return self.outcome(id, meta, true).await,
                 Attempt::Raced => back_off(attempt).await,
                 Attempt::Failed(error) => return Err(error),
@@ -185,7 +193,8 @@ where
         &self.stream_locks[hasher.finish() as usize % self.stream_locks.len()]
     }
 
-    /// Where the command `meta` names left the stream: just now, or (`repeated`) the first time.
+    /// Where the command `meta` names left the stream, as the log tells: just now (when the
+    /// append did not say), or (`repeated`) the first time.
     async fn outcome(
         &self,
         id: &str,
@@ -200,12 +209,16 @@ where
         if recorded.request_hash.as_deref() != Some(meta.request_hash.as_str()) {
             return Err(CommandError::KeyReused(meta.command_id.clone()));
         }
-        Ok(CommandOutcome {
-            aggregate_id: id.to_string(),
-            version: recorded.version,
-            position: recorded.position,
-            repeated,
-        })
+        Ok(outcome(id, recorded, repeated))
+    }
+}
+
+fn outcome(id: &str, recorded: RecordedCommand, repeated: bool) -> CommandOutcome {
+    CommandOutcome {
+        aggregate_id: id.to_string(),
+        version: recorded.version,
+        position: recorded.position,
+        repeated,
     }
 }
 

@@ -51,6 +51,7 @@ on_both_stores!(
     deadlines::nothing_fires_while_parked_and_unparking_moves_the_deadline,
     ladder_policy::verify_and_replay_under_another_policy_give_the_live_read_models,
     two_processes::deadlines_fire_once_and_projections_stay_exact_with_two_processes,
+    two_processes::a_commit_in_another_process_wakes_the_projectors_at_once,
     verify::read_models_never_built_have_nothing_to_compare,
     verify::a_built_read_model_altered_or_removed_fails_verification,
     community::a_scripted_year_gives_the_hand_computed_scores,

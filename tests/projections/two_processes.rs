@@ -1,13 +1,16 @@
 //! Two server processes (two pools, two runtimes) on one database: every deadline step is recorded
-//! once, the survivor takes over when the other dies, and the projections stay exact.
+//! once, the survivor takes over when the other dies, the projections stay exact, and one
+//! process's commits wake the other's projectors.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use shaobao_domain::CaseAction;
 use shaobao_projections::models::search::{search_cases, CaseFilter};
-use shaobao_projections::{verify, PageRequest, Projections};
+use shaobao_projections::{verify, PageRequest, Projections, ProjectionsConfig};
 use shaobao_services::cases::Request;
 use shaobao_services::clock::Clock;
+use shaobao_services::store::{LogPosition, Store};
 use shaobao_tests::databases::TestStore;
 
 use crate::deadlines::{handling, ladder_events, until_ladder, with_deadlines, SCALE};
@@ -104,4 +107,48 @@ pub async fn deadlines_fire_once_and_projections_stay_exact_with_two_processes(t
     assert!(report.is_clean(), "{report:#?}");
     second.shutdown().await;
     drop(Arc::clone(&other));
+}
+
+/// Given a process whose projectors idle on a long poll, when another process commits a command,
+/// then they catch up at once: the committing process announced it (PostgreSQL LISTEN/NOTIFY;
+/// SQLite serves one process, so there is no one to announce to).
+pub async fn a_commit_in_another_process_wakes_the_projectors_at_once(t: TestStore) {
+    if !matches!(t.store, Store::Postgres(_)) {
+        return;
+    }
+    let w = World::new(t, 1.0);
+    let projecting = w.start(ProjectionsConfig {
+        poll_interval: Duration::from_secs(600),
+        ..quick()
+    });
+    projecting
+        .wait_for(LogPosition::START, Duration::from_secs(20))
+        .await
+        .expect("projectors built");
+    let other = w.other_process().await;
+    let announcing = Projections::start(
+        other.store().clone(),
+        other.clone(),
+        w.clock.clone(),
+        w.org.clone(),
+        ProjectionsConfig {
+            projections: vec![],
+            merge_follower: false,
+            ..quick()
+        },
+    );
+    let opened = other
+        .open(
+            &hotline(),
+            complaint("jingshan", "noise", "夜间施工噪声"),
+            &Request::default(),
+        )
+        .await
+        .unwrap();
+    projecting
+        .wait_for(opened.position, Duration::from_secs(5))
+        .await
+        .expect("woken by the other process, long before the next poll");
+    announcing.shutdown().await;
+    projecting.shutdown().await;
 }

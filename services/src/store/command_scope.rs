@@ -10,6 +10,8 @@ use std::sync::Mutex;
 
 use cqrs_es::persist::SerializedEvent;
 
+use super::heads::RecordedCommand;
+
 tokio::task_local! {
     pub static COMMAND: CommandScope;
 }
@@ -21,6 +23,9 @@ pub struct CommandScope {
     expected_version: Option<i64>,
     /// The hash of the last loaded event (the genesis hash for an empty stream).
     loaded_tip: Mutex<Option<String>>,
+    /// Where the append put the events, when the store said so (PostgreSQL): the outcome then
+    /// needs no look-up.
+    appended: Mutex<Option<RecordedCommand>>,
 }
 
 /// The loaded stream already holds this command's events.
@@ -42,6 +47,7 @@ impl CommandScope {
             command_id: command_id.to_string(),
             expected_version,
             loaded_tip: Mutex::new(None),
+            appended: Mutex::new(None),
         }
     }
 
@@ -70,5 +76,14 @@ impl CommandScope {
             return Err(VersionMismatch { expected, actual });
         }
         Ok(self.loaded_tip.lock().expect("scope poisoned").clone())
+    }
+
+    pub(super) fn appended(&self, recorded: RecordedCommand) {
+        *self.appended.lock().expect("scope poisoned") = Some(recorded);
+    }
+
+    /// Where this attempt's append put the events, if the store told.
+    pub fn take_appended(&self) -> Option<RecordedCommand> {
+        self.appended.lock().expect("scope poisoned").take()
     }
 }

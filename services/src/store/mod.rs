@@ -4,6 +4,7 @@
 //! global commit order ([`log`]), the per-stream hash chain ([`chain`]) and the versioned
 //! migrations.
 
+mod append;
 mod backup;
 pub mod chain;
 mod command_scope;

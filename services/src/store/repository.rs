@@ -1,7 +1,7 @@
-//! The seam between cqrs-es and the store: postgres-es / sqlite-es do the loading and the insert
-//! transaction; this wrapper notes what the load saw (see [`super::command_scope`]), chains each
-//! new event's hash into its metadata, and turns SQLite's unique-violation and busy errors into
-//! what cqrs-es understands.
+//! The seam between cqrs-es and the store: postgres-es / sqlite-es do the loading, sqlite-es the
+//! insert transaction and [`super::append`] PostgreSQL's; this wrapper notes what the load saw
+//! (see [`super::command_scope`]), chains each new event's hash into its metadata, and turns
+//! SQLite's unique-violation and busy errors into what cqrs-es understands.
 
 use cqrs_es::persist::{
     PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot,
@@ -11,12 +11,14 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
 
+use super::append;
 use super::chain::{self, Link};
 use super::command_scope::COMMAND;
 use super::Store;
 
 enum Inner {
-    Postgres(PostgresEventRepository),
+    /// The pool for [`append::insert`] beside postgres-es, which loads.
+    Postgres(PostgresEventRepository, sqlx::PgPool),
     Sqlite(SqliteEventRepository),
 }
 
@@ -28,7 +30,7 @@ pub struct ChainedRepository {
 macro_rules! delegate {
     ($self:expr, $repo:ident => $call:expr) => {
         match &$self.inner {
-            Inner::Postgres($repo) => $call,
+            Inner::Postgres($repo, _) => $call,
             Inner::Sqlite($repo) => $call,
         }
     };
@@ -38,7 +40,9 @@ impl ChainedRepository {
     /// Only the command bus appends: it runs every command inside a [`COMMAND`] scope.
     pub(crate) fn new(store: &Store) -> Self {
         let inner = match store {
-            Store::Postgres(pool) => Inner::Postgres(PostgresEventRepository::new(pool.clone())),
+            Store::Postgres(pool) => {
+                Inner::Postgres(PostgresEventRepository::new(pool.clone()), pool.clone())
+            }
             Store::Sqlite(pool) => Inner::Sqlite(SqliteEventRepository::new(pool.clone())),
         };
         ChainedRepository { inner }
@@ -149,7 +153,13 @@ impl PersistedEventRepository for ChainedRepository {
     ) -> Result<(), PersistenceError> {
         let chained = self.chain(events)?;
         match &self.inner {
-            Inner::Postgres(repo) => repo.persist::<A>(&chained, snapshot_update).await,
+            Inner::Postgres(_, pool) if snapshot_update.is_none() && !chained.is_empty() => {
+                let recorded = append::insert(pool, A::TYPE, &chained).await?;
+                // Outside a command `chain` has refused already.
+                let _ = COMMAND.try_with(|scope| scope.appended(recorded));
+                Ok(())
+            }
+            Inner::Postgres(repo, _) => repo.persist::<A>(&chained, snapshot_update).await,
             Inner::Sqlite(repo) => repo
                 .persist::<A>(&chained, snapshot_update)
                 .await

@@ -55,17 +55,21 @@ struct Row {
     opened_at: DateTime<Utc>,
 }
 
+/// The cases opened in `[from, until)`, of one street and one category when given.
 async fn rows(
     store: &Store,
     street: Option<&str>,
+    category: Option<&str>,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<Row>, StoreError> {
     let mut args = vec![Value::int(to_ns(from)), Value::int(to_ns(until))];
     let mut filter = String::new();
-    if let Some(street) = street {
-        filter = " AND street = $3".into();
-        args.push(Value::text(street));
+    for (column, value) in [("street", street), ("category", category)] {
+        if let Some(value) = value {
+            args.push(Value::text(value));
+            filter.push_str(&format!(" AND {column} = ${}", args.len()));
+        }
     }
     let statement = Statement::new(
         format!(
@@ -110,6 +114,7 @@ pub async fn clusters(
     let found = rows(
         store,
         query.street.as_deref(),
+        None,
         from,
         query.now + Duration::seconds(1),
     )
@@ -167,11 +172,13 @@ pub async fn raised_by(
     let opened_ns = f.int().unwrap_or(0);
     let opened_at = from_ns(opened_ns);
     let from = opened_at - Duration::days(i64::from(settings.window_days));
-    let mut found = rows(store, Some(&street), from, from_ns(opened_ns + 1)).await?;
+    // Only its category: clusters never span two, and the relay asks this for every case opened,
+    // so reading the whole street's window made a day's warnings cost the square of its cases.
+    let until = from_ns(opened_ns + 1);
+    let mut found = rows(store, Some(&street), Some(&category), from, until).await?;
     // Rows come by (opened, case id): a case opened at the same instant after this one is later.
     let own = found.iter().position(|r| r.case_id == case_id);
     found.truncate(own.map_or(0, |i| i + 1));
-    found.retain(|r| r.category == category);
     let threshold = settings.repeat_threshold as usize;
     let Some(joined) = group(&found, settings.radius_m)
         .into_iter()
@@ -366,7 +373,7 @@ pub async fn monthly(
         .with_timezone(&Shanghai)
         .format("%Y-%m")
         .to_string();
-    let all = rows(store, street, previous_start, end).await?;
+    let all = rows(store, street, None, previous_start, end).await?;
     let (before, during): (Vec<Row>, Vec<Row>) = all.into_iter().partition(|r| r.opened_at < start);
     let mut streets: BTreeMap<String, MonthlyTopics> = BTreeMap::new();
     let new_topics = |street: &str| MonthlyTopics {
