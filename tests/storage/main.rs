@@ -76,6 +76,7 @@ on_both_stores!(
     portable::a_gap_is_refused_whole,
     portable::a_malformed_line_is_refused_with_its_number,
     portable::a_store_that_holds_events_is_refused,
+    portable::an_imported_store_is_left_as_live_appends_would_leave_it,
     tampering::an_intact_log_verifies_clean,
     tampering::a_modified_payload_is_detected,
     tampering::modified_metadata_is_detected,

@@ -28,6 +28,50 @@ async fn other_kind(t: &TestStore) -> Option<TestStore> {
     TestStore::fresh(other).await
 }
 
+/// A fresh store of the kind `t` is.
+async fn same_kind(t: &TestStore) -> Option<TestStore> {
+    let same = match t.store {
+        Store::Postgres(_) => Backend::Postgres,
+        Store::Sqlite(_) => Backend::Sqlite,
+    };
+    TestStore::fresh(same).await
+}
+
+/// The indexes and triggers of `events` (their definitions, and whether each trigger is on),
+/// then every row of `stream_heads`.
+async fn derived_state(
+    store: &Store,
+) -> (Vec<(String, String)>, Vec<(String, String, i64, String)>) {
+    let heads = "SELECT aggregate_type, aggregate_id, sequence, hash FROM stream_heads
+                 ORDER BY aggregate_type, aggregate_id";
+    match store {
+        Store::Postgres(pool) => (
+            sqlx::query_as(
+                "SELECT pg_get_indexdef(indexrelid), '' FROM pg_index
+                 WHERE indrelid = 'events'::regclass
+                 UNION ALL
+                 SELECT pg_get_triggerdef(oid), tgenabled::text FROM pg_trigger
+                 WHERE tgrelid = 'events'::regclass AND NOT tgisinternal
+                 ORDER BY 1",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+            sqlx::query_as(heads).fetch_all(pool).await.unwrap(),
+        ),
+        Store::Sqlite(pool) => (
+            sqlx::query_as(
+                "SELECT name, coalesce(sql, '') FROM sqlite_master
+                 WHERE tbl_name = 'events' AND type IN ('index', 'trigger') ORDER BY name",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+            sqlx::query_as(heads).fetch_all(pool).await.unwrap(),
+        ),
+    }
+}
+
 /// Two real cases (Chinese text, a requester, coordinates) and interleaved counter streams.
 pub(crate) async fn some_history(store: &Store) {
     let org = Arc::new(load_org(None, 1.0).expect("sample district"));
@@ -148,6 +192,41 @@ pub async fn export_then_import_into_the_other_store_keeps_every_history(t: Test
             .collect::<Vec<_>>()
     };
     assert_eq!(without_positions(&again), without_positions(&file));
+}
+
+pub async fn an_imported_store_is_left_as_live_appends_would_leave_it(t: TestStore) {
+    // Given a history written by the live path, on a store of the same kind as `t`
+    let Some(source) = same_kind(&t).await else {
+        return;
+    };
+    some_history(&source.store).await;
+    let (fresh_schema, _) = derived_state(&t.store).await;
+    // When its export is imported into `t`
+    import(&t.store, exported(&source.store).await)
+        .await
+        .expect("import");
+    // Then `t` has the same indexes and triggers as before, all on, and the stream heads the
+    // trigger kept on the source
+    let (schema, heads) = derived_state(&t.store).await;
+    assert_eq!(schema, fresh_schema, "indexes and triggers as migrated");
+    assert_eq!(heads, derived_state(&source.store).await.1, "stream heads");
+    // And a live append goes on from the imported heads
+    bus(&t.store)
+        .execute(
+            "c-1",
+            CounterCommand::AddThenDouble(9),
+            &meta("after-import"),
+        )
+        .await
+        .unwrap();
+    let chains = t.store.verify_chains().await.unwrap();
+    assert!(chains.problems.is_empty(), "{:?}", chains.problems);
+    let c1 = t.store.history("counter", "c-1").await.unwrap();
+    assert_eq!(
+        c1.len(),
+        6,
+        "four imported events and the two of one more command"
+    );
 }
 
 /// Lines of a valid export of the streams named in `order` (each mention is that stream's next

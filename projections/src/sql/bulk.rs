@@ -1,7 +1,7 @@
 //! Writing many rows at once: multi-row INSERTs (a live projector's batch; SQLite's bulk load,
 //! through one [`Writer`]) and `COPY` (PostgreSQL's bulk load).
 
-use shaobao_services::store::{Store, StoreError};
+use shaobao_services::store::{copy, Store, StoreError};
 use sqlx::PgConnection;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -143,24 +143,14 @@ impl Writer {
     }
 }
 
-/// One field in COPY's text format (`\N` for null; backslash, tab and line breaks escaped).
+/// One field in COPY's text format.
 fn copy_field(buffer: &mut String, value: &Value) {
     match value {
         Value::Int(Some(v)) => {
             use std::fmt::Write;
             let _ = write!(buffer, "{v}");
         }
-        Value::Text(Some(text)) => {
-            for c in text.chars() {
-                match c {
-                    '\\' => buffer.push_str("\\\\"),
-                    '\t' => buffer.push_str("\\t"),
-                    '\n' => buffer.push_str("\\n"),
-                    '\r' => buffer.push_str("\\r"),
-                    c => buffer.push(c),
-                }
-            }
-        }
-        Value::Int(None) | Value::Text(None) => buffer.push_str("\\N"),
+        Value::Text(Some(text)) => copy::push_text(buffer, text),
+        Value::Int(None) | Value::Text(None) => copy::push_null(buffer),
     }
 }

@@ -9,6 +9,7 @@ mod backup;
 pub mod chain;
 mod command_scope;
 mod connect;
+pub mod copy;
 mod error;
 mod export;
 mod heads;

@@ -1,13 +1,16 @@
-//! Reading the input: one export envelope per line, parsed and rendered on a blocking thread and
-//! handed over in batches, so the file is never held whole and parsing overlaps the writes.
+//! Reading the input: one export envelope per line, parsed, rendered and (where it can be) hashed
+//! on a blocking thread and handed over in batches, so the file is never held whole and that work
+//! overlaps the writes.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::ImportError;
+use super::target::StreamKey;
+use super::{link_hash, ImportError};
 
 /// Longest line accepted. An event is a command's output (bodies are at most 64 KiB), so a longer
 /// line is not an export; the limit keeps a wrong file from filling memory.
@@ -44,6 +47,11 @@ pub struct Incoming {
     /// With `hash`: what is stored.
     pub stored_metadata: String,
     pub hash: String,
+    /// Whether `hash` covers this event chained onto the hash its stream's previous line in the
+    /// file declares, when the reader saw that line lately; `None` when it did not. Whoever
+    /// checks the chain in order knows that line's hash is the stream's head by then, so only
+    /// the other events are hashed on the checking side.
+    pub follows_previous_line: Option<bool>,
 }
 
 /// A batch of events and the input bytes read so far.
@@ -62,6 +70,7 @@ pub fn read_batches(
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut buffer = Vec::new();
     let mut events = Vec::with_capacity(size);
+    let mut lately = LatelySeen::default();
     let (mut line, mut bytes_read) = (0u64, 0u64);
     loop {
         line += 1;
@@ -87,13 +96,17 @@ pub fn read_batches(
             parse(line, &buffer)
         };
         match parsed {
-            Ok(event) => events.push(event),
+            Ok(mut event) => {
+                lately.hash(&mut event);
+                events.push(event);
+            }
             Err(err) => {
                 let _ = batches.blocking_send(Err(err));
                 return;
             }
         }
         if events.len() == size {
+            lately.end_batch();
             let full = std::mem::replace(&mut events, Vec::with_capacity(size));
             if batches
                 .blocking_send(Ok(Batch {
@@ -108,6 +121,32 @@ pub fn read_batches(
     }
     if !events.is_empty() {
         let _ = batches.blocking_send(Ok(Batch { events, bytes_read }));
+    }
+}
+
+/// The hashes the last lines of recent streams declare: this batch's and the one before's, so
+/// memory follows the batch size, not the file's.
+#[derive(Default)]
+struct LatelySeen {
+    this_batch: HashMap<StreamKey, String>,
+    last_batch: HashMap<StreamKey, String>,
+}
+
+impl LatelySeen {
+    /// Sets `event.follows_previous_line` where its stream's previous line is known.
+    fn hash(&mut self, event: &mut Incoming) {
+        let key = (event.aggregate_type.clone(), event.aggregate_id.clone());
+        let previous = self
+            .this_batch
+            .get(&key)
+            .or_else(|| self.last_batch.get(&key));
+        event.follows_previous_line =
+            previous.map(|previous| link_hash(previous, event) == event.hash);
+        self.this_batch.insert(key, event.hash.clone());
+    }
+
+    fn end_batch(&mut self) {
+        self.last_batch = std::mem::take(&mut self.this_batch);
     }
 }
 
@@ -147,6 +186,7 @@ fn parse(line: u64, text: &[u8]) -> Result<Incoming, ImportError> {
         metadata: rendered,
         stored_metadata: Value::Object(metadata).to_string(),
         hash: envelope.hash,
+        follows_previous_line: None,
     })
 }
 

@@ -3,17 +3,19 @@
 //! metadata and hashes; positions are the target's own.
 //!
 //! **One transaction, bounded memory.** The file is read once, as a stream (stdin cannot be read
-//! twice), in batches: a blocking thread parses the next batch while this task checks and
-//! inserts the current one inside a single transaction. Any refusal (a malformed line, a gap, a
-//! hash that does not match, a store that is not empty) rolls that transaction back, so nothing
-//! is written, and nothing is visible to readers before the commit. Memory holds a few batches
-//! and the heads of the streams the last batch touched, whatever the file's length: a stream
-//! first seen in a batch takes its head from `stream_heads`, which the store's trigger keeps
-//! inside this same transaction. The price of one transaction: on PostgreSQL, catch-up readers
-//! of that database wait for the commit (nobody should be serving an empty store being filled),
-//! and other writers are locked out meanwhile.
+//! twice), in batches: a blocking thread parses (and, where it saw the stream's previous line,
+//! hashes) the next batch while this task checks and writes the current one inside a single
+//! transaction. Any refusal (a malformed line, a gap, a hash that does not match, a store that
+//! is not empty) rolls that transaction back, so nothing is written, and nothing is visible to
+//! readers before the commit. Memory holds a few batches and the heads of the streams the last
+//! batch touched, whatever the file's length: a stream first seen in a batch takes its head from
+//! `stream_heads`, which is kept inside this same transaction. The price of one transaction:
+//! other writers are locked out meanwhile, and on PostgreSQL, whose bulk load rebuilds the
+//! table's indexes at the end ([`postgres`]), readers of `events` wait for the commit too
+//! (nobody should be serving an empty store being filled).
 
 mod line;
+mod postgres;
 mod target;
 
 use std::collections::HashMap;
@@ -103,15 +105,13 @@ impl Store {
         let (sender, mut batches) = mpsc::channel(2);
         let reader = tokio::task::spawn_blocking(move || read_batches(input, BATCH, sender));
         let mut target = Target::begin(self).await?;
-        if target.holds_events().await? {
-            return Err(ImportError::NotEmpty);
-        }
         let mut chains = Chains::default();
         let mut report = ImportReport::default();
         while let Some(batch) = batches.recv().await {
             let batch = batch?;
             chains.check(&mut target, &batch.events).await?;
             target.insert(&batch.events).await?;
+            target.record_heads(chains.recent.iter()).await?;
             report.events += batch.events.len() as u64;
             progress(ImportProgress {
                 events: report.events,
@@ -190,7 +190,23 @@ fn check_link(event: &Incoming, head: &Head) -> Result<(), ImportError> {
             found: event.sequence,
         });
     }
-    let computed = hash_rendered(
+    // The head is the stream's previous line, so the reader's hash of it, if any, stands.
+    let follows = event
+        .follows_previous_line
+        .unwrap_or_else(|| link_hash(previous, event) == event.hash);
+    if !follows {
+        return Err(ImportError::HashMismatch {
+            line: event.line,
+            stream: stream(),
+            sequence: event.sequence,
+        });
+    }
+    Ok(())
+}
+
+/// The hash `event` must carry if `previous` is its predecessor's.
+fn link_hash(previous: &str, event: &Incoming) -> String {
+    hash_rendered(
         previous,
         &RenderedLink {
             aggregate_type: &event.aggregate_type,
@@ -201,13 +217,5 @@ fn check_link(event: &Incoming, head: &Head) -> Result<(), ImportError> {
             payload: &event.payload,
             metadata: &event.metadata,
         },
-    );
-    if computed != event.hash {
-        return Err(ImportError::HashMismatch {
-            line: event.line,
-            stream: stream(),
-            sequence: event.sequence,
-        });
-    }
-    Ok(())
+    )
 }

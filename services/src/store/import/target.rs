@@ -1,15 +1,17 @@
 //! The import's one transaction on either backend: the emptiness check, stream-head look-ups and
 //! batched inserts. Rows go into `events` by its own columns, like postgres-es and sqlite-es
-//! write them, so the store's triggers run as for any append: `stream_heads` follows every
-//! stream, the append-only guards stay on (they refuse only UPDATE and DELETE), PostgreSQL's
-//! commit notification wakes the projectors, and positions (and transaction ids) are the
-//! target's own.
+//! write them, so positions (and transaction ids) are the target's own, the append-only guards
+//! stay on (they refuse only UPDATE and DELETE) and PostgreSQL's commit notification wakes the
+//! projectors. `stream_heads` follows every stream: on SQLite through the store's trigger, on
+//! PostgreSQL through the bulk load's own statement per batch ([`postgres`]).
 
 use std::collections::HashMap;
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use super::line::Incoming;
+use super::postgres::{self, Deferred};
+use super::ImportError;
 use crate::store::{Store, StoreError};
 
 /// Rows per INSERT on SQLite: 7 bound values each, under its limit of 32,766 per statement.
@@ -20,36 +22,39 @@ pub type StreamKey = (String, String);
 pub type Head = (i64, String);
 
 pub enum Target {
-    Postgres(Transaction<'static, Postgres>),
+    Postgres(Transaction<'static, Postgres>, Deferred),
     Sqlite(Transaction<'static, Sqlite>),
 }
 
 impl Target {
-    /// Begins the import's transaction, holding off every other writer until it ends: an
-    /// append racing the import would see an empty store.
-    pub async fn begin(store: &Store) -> Result<Target, StoreError> {
-        Ok(match store {
+    /// Begins the import's transaction, holding off every other writer until it ends (an append
+    /// racing the import would see an empty store), and refuses a store that holds events.
+    pub async fn begin(store: &Store) -> Result<Target, ImportError> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM stream_heads)";
+        match store {
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                // Conflicts with every INSERT (ROW EXCLUSIVE) and with itself; readers go on.
-                sqlx::query("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+                // The bulk load's DDL takes this lock anyway: taken first, it is never upgraded.
+                sqlx::query("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
                     .execute(&mut *tx)
                     .await?;
-                Target::Postgres(tx)
+                let (held,): (bool,) = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
+                if held {
+                    return Err(ImportError::NotEmpty);
+                }
+                let deferred = postgres::defer_derived(&mut tx).await?;
+                Ok(Target::Postgres(tx, deferred))
             }
-            // IMMEDIATE takes SQLite's write lock now, not at the first insert.
-            Store::Sqlite(pool) => Target::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-        })
-    }
-
-    /// Whether the store holds any event or stream head.
-    pub async fn holds_events(&mut self) -> Result<bool, StoreError> {
-        let sql = "SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM stream_heads)";
-        let (held,): (bool,) = match self {
-            Target::Postgres(tx) => sqlx::query_as(sql).fetch_one(&mut **tx).await?,
-            Target::Sqlite(tx) => sqlx::query_as(sql).fetch_one(&mut **tx).await?,
-        };
-        Ok(held)
+            Store::Sqlite(pool) => {
+                // IMMEDIATE takes SQLite's write lock now, not at the first insert.
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let (held,): (bool,) = sqlx::query_as(sql).fetch_one(&mut *tx).await?;
+                if held {
+                    return Err(ImportError::NotEmpty);
+                }
+                Ok(Target::Sqlite(tx))
+            }
+        }
     }
 
     /// The heads of those `streams` already stored by this import (kept by the trigger).
@@ -61,7 +66,7 @@ impl Target {
             return Ok(HashMap::new());
         }
         let rows: Vec<(String, String, i64, String)> = match self {
-            Target::Postgres(tx) => {
+            Target::Postgres(tx, _) => {
                 let (types, ids): (Vec<&str>, Vec<&str>) = streams
                     .iter()
                     .map(|(t, i)| (t.as_str(), i.as_str()))
@@ -98,27 +103,7 @@ impl Target {
     /// Appends `events` in their order (which becomes their log order).
     pub async fn insert(&mut self, events: &[Incoming]) -> Result<(), StoreError> {
         match self {
-            Target::Postgres(tx) => {
-                let column = |f: fn(&Incoming) -> &str| events.iter().map(f).collect::<Vec<_>>();
-                let sequences: Vec<i64> = events.iter().map(|e| e.sequence).collect();
-                sqlx::query(
-                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type,
-                                         event_version, payload, metadata)
-                     SELECT t, i, s, e, v, p::json, m::json
-                     FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
-                                 $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
-                     ORDER BY n",
-                )
-                .bind(column(|e| &e.aggregate_type))
-                .bind(column(|e| &e.aggregate_id))
-                .bind(sequences)
-                .bind(column(|e| &e.event_type))
-                .bind(column(|e| &e.event_version))
-                .bind(column(|e| &e.payload))
-                .bind(column(|e| &e.stored_metadata))
-                .execute(&mut **tx)
-                .await?;
-            }
+            Target::Postgres(tx, _) => postgres::copy_in(tx, events).await?,
             Target::Sqlite(tx) => {
                 for chunk in events.chunks(SQLITE_ROWS_PER_INSERT) {
                     let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
@@ -144,9 +129,23 @@ impl Target {
         Ok(())
     }
 
+    /// Records `heads`, the last heads of the streams just inserted, where no trigger does.
+    pub async fn record_heads<'a>(
+        &mut self,
+        heads: impl Iterator<Item = (&'a StreamKey, &'a Head)>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Target::Postgres(tx, _) => postgres::record_heads(tx, heads).await,
+            Target::Sqlite(_) => Ok(()),
+        }
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Target::Postgres(tx) => tx.commit().await?,
+            Target::Postgres(mut tx, deferred) => {
+                deferred.restore(&mut tx).await?;
+                tx.commit().await?;
+            }
             Target::Sqlite(tx) => tx.commit().await?,
         }
         Ok(())
