@@ -160,7 +160,7 @@ fn parse(line: u64, text: &[u8]) -> Result<Incoming, ImportError> {
     }
     let envelope: Envelope = serde_json::from_slice(text)
         .map_err(|err| malformed(format!("not an exported event: {err}")))?;
-    let Value::Object(mut metadata) = envelope.metadata else {
+    let Value::Object(metadata) = envelope.metadata else {
         return Err(malformed("metadata is not a JSON object".into()));
     };
     if metadata.contains_key("hash") {
@@ -173,8 +173,8 @@ fn parse(line: u64, text: &[u8]) -> Result<Incoming, ImportError> {
             "aggregate_type and aggregate_id must not be empty".into(),
         ));
     }
-    let rendered = Value::Object(metadata.clone()).to_string();
-    metadata.insert("hash".into(), Value::String(envelope.hash.clone()));
+    let rendered = Value::Object(metadata).to_string();
+    let stored_metadata = with_hash(&rendered, &envelope.hash);
     Ok(Incoming {
         line,
         aggregate_type: envelope.aggregate_type,
@@ -184,10 +184,20 @@ fn parse(line: u64, text: &[u8]) -> Result<Incoming, ImportError> {
         event_version: envelope.event_version,
         payload: envelope.payload.to_string(),
         metadata: rendered,
-        stored_metadata: Value::Object(metadata).to_string(),
+        stored_metadata,
         hash: envelope.hash,
         follows_previous_line: None,
     })
+}
+
+/// The rendered metadata object with `"hash"` added as its last key. Rendering the object again
+/// with the key in it cost the import's reading thread (its bottleneck) a tenth of its time; key
+/// order does not matter once stored, since the chain re-renders metadata canonically.
+fn with_hash(rendered: &str, hash: &str) -> String {
+    let hash = Value::from(hash).to_string();
+    let body = rendered.strip_suffix('}').unwrap_or(rendered);
+    let separator = if body == "{" { "" } else { "," };
+    format!("{body}{separator}\"hash\":{hash}}}")
 }
 
 #[cfg(test)]
@@ -203,6 +213,9 @@ mod tests {
         assert_eq!(event.payload, r#"{"a":2,"b":1}"#);
         assert_eq!(event.metadata, r#"{"actor":"x"}"#);
         assert_eq!(event.stored_metadata, r#"{"actor":"x","hash":"h"}"#);
+        let bare = GOOD.replace(r#"{"actor":"x"}"#, "{}");
+        let event = parse(8, bare.as_bytes()).unwrap();
+        assert_eq!(event.stored_metadata, r#"{"hash":"h"}"#);
     }
 
     #[test]
