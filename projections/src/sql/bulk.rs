@@ -57,8 +57,7 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
     sql
 }
 
-/// `COPY`s `rows` into `table` (PostgreSQL's bulk load). Rows are taken from the iterator as the
-/// copy goes, so deriving them overlaps with the server storing the ones before.
+/// `COPY`s `rows` into `table` (PostgreSQL's bulk load), deriving them as the copy goes.
 pub async fn copy_in(
     connection: &mut PgConnection,
     table: &str,
@@ -66,25 +65,15 @@ pub async fn copy_in(
     rows: impl IntoIterator<Item = Row>,
 ) -> Result<(), StoreError> {
     let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
-    let mut copy = connection.copy_in_raw(&statement).await?;
-    let mut buffer = String::with_capacity(1 << 20);
-    for row in rows {
+    copy::copy_rows(connection, &statement, rows, |buffer, row| {
         for (i, value) in row.iter().enumerate() {
             if i > 0 {
                 buffer.push('\t');
             }
-            copy_field(&mut buffer, value);
+            copy_field(buffer, value);
         }
-        buffer.push('\n');
-        if buffer.len() >= 1 << 20 {
-            copy.send(buffer.as_bytes()).await?;
-            buffer.clear();
-        }
-    }
-    if !buffer.is_empty() {
-        copy.send(buffer.as_bytes()).await?;
-    }
-    copy.finish().await?;
+    })
+    .await?;
     Ok(())
 }
 

@@ -1,6 +1,37 @@
 //! PostgreSQL's `COPY … FROM STDIN` text format, shared by the importer and the projections' bulk
 //! loads: fields separated by tabs, rows ended by line breaks, `\N` for null.
 
+use sqlx::PgConnection;
+
+/// COPY data is sent in pieces of about this size, so the server parses while the rest is built.
+const CHUNK: usize = 1 << 20;
+
+/// Runs `statement` (a `COPY … FROM STDIN`) with one line per item, `write_row` writing each
+/// (fields with [`push_text`] and [`push_null`], tab-separated, without the line break). Items are
+/// taken as the copy goes, so deriving them overlaps with the server storing the ones before.
+pub async fn copy_rows<T>(
+    connection: &mut PgConnection,
+    statement: &str,
+    items: impl IntoIterator<Item = T>,
+    mut write_row: impl FnMut(&mut String, T),
+) -> Result<(), sqlx::Error> {
+    let mut copy = connection.copy_in_raw(statement).await?;
+    let mut buffer = String::with_capacity(CHUNK + (CHUNK >> 2));
+    for item in items {
+        write_row(&mut buffer, item);
+        buffer.push('\n');
+        if buffer.len() >= CHUNK {
+            copy.send(buffer.as_bytes()).await?;
+            buffer.clear();
+        }
+    }
+    if !buffer.is_empty() {
+        copy.send(buffer.as_bytes()).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
 /// Appends `text` as one field: backslash, tab and line breaks escaped, the rest copied as is.
 pub fn push_text(buffer: &mut String, text: &str) {
     let mut rest = text;

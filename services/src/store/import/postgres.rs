@@ -19,9 +19,6 @@ use crate::store::{copy, StoreError};
 /// The per-row trigger that keeps `stream_heads`, replaced by [`record_heads`] during the load.
 const HEAD_TRIGGER: &str = "events_stream_head";
 
-/// COPY data is sent in pieces of about this size, so the server parses while the rest is built.
-const COPY_CHUNK: usize = 1 << 20;
-
 /// Statements that restore what [`defer_derived`] took away, to run before the commit.
 pub struct Deferred {
     restore: Vec<String>,
@@ -67,16 +64,11 @@ impl Deferred {
 
 /// `COPY`s `events` into `events`, in their order (which becomes their log order).
 pub async fn copy_in(connection: &mut PgConnection, events: &[Incoming]) -> Result<(), StoreError> {
-    let mut copy = connection
-        .copy_in_raw(
-            "COPY events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-             payload, metadata) FROM STDIN",
-        )
-        .await?;
-    let mut buffer = String::with_capacity(COPY_CHUNK + (COPY_CHUNK >> 2));
-    for event in events {
+    let statement = "COPY events (aggregate_type, aggregate_id, sequence, event_type, \
+                     event_version, payload, metadata) FROM STDIN";
+    copy::copy_rows(connection, statement, events, |buffer, event| {
         for text in [&event.aggregate_type, &event.aggregate_id] {
-            copy::push_text(&mut buffer, text);
+            copy::push_text(buffer, text);
             buffer.push('\t');
         }
         let _ = write!(buffer, "{}", event.sequence);
@@ -87,18 +79,10 @@ pub async fn copy_in(connection: &mut PgConnection, events: &[Incoming]) -> Resu
             &event.stored_metadata,
         ] {
             buffer.push('\t');
-            copy::push_text(&mut buffer, text);
+            copy::push_text(buffer, text);
         }
-        buffer.push('\n');
-        if buffer.len() >= COPY_CHUNK {
-            copy.send(buffer.as_bytes()).await?;
-            buffer.clear();
-        }
-    }
-    if !buffer.is_empty() {
-        copy.send(buffer.as_bytes()).await?;
-    }
-    copy.finish().await?;
+    })
+    .await?;
     Ok(())
 }
 
