@@ -139,8 +139,30 @@ impl LocalCluster {
     }
 }
 
+impl LocalCluster {
+    /// The last lines of every server's log, for a failed test's output: the state directory is
+    /// removed with the cluster, and a failure under load is rarely reproduced at once.
+    fn print_log_tails(&self) {
+        const LINES: usize = 40;
+        for server in ["node-1", "node-2", "node-3", "nats-1", "nats-2", "nats-3"] {
+            let path = self.state.path().join(server).join("log");
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let lines: Vec<&str> = text.lines().collect();
+            eprintln!("--- last lines of {server}'s log ---");
+            for line in &lines[lines.len().saturating_sub(LINES)..] {
+                eprintln!("{line}");
+            }
+        }
+    }
+}
+
 impl Drop for LocalCluster {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.print_log_tails();
+        }
         let stopped = Command::new(SCRIPT)
             .arg("stop")
             .env("LOCAL_CLUSTER_STATE", self.state.path())
