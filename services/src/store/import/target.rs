@@ -1,8 +1,8 @@
 //! The import's one transaction on either backend: the emptiness check, stream-head look-ups and
 //! batched inserts. Rows go into `events` by its own columns, like postgres-es and sqlite-es
 //! write them, so positions (and transaction ids) are the target's own, the append-only guards
-//! stay on (they refuse only UPDATE and DELETE) and PostgreSQL's commit notification wakes the
-//! projectors. `stream_heads` follows every stream: on SQLite through the store's trigger, on
+//! stay on (they refuse only UPDATE and DELETE); serving processes find the imported events by
+//! their poll. `stream_heads` follows every stream: on SQLite through the store's trigger, on
 //! PostgreSQL through the bulk load's own statement per batch ([`postgres`]).
 
 use std::collections::HashMap;
