@@ -1,6 +1,7 @@
 //! Repeat warnings on `shaobao.alerts.<street>` (DESIGN §4, §6): the case that brings a place to
 //! the repeat threshold raises one message, published right after its `CaseOpened`; later cases at
-//! the same place and a relay restarted on a stream that ends with the warning publish none again.
+//! the same place and a relay restarted on a stream that ends with the warning publish none again,
+//! whether the relay decides the cases one by one or a page of the log at a time.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,14 +64,15 @@ pub async fn a_place_reaching_the_threshold_warns_once(rig: Rig) {
             (relay.status(), tokio::spawn(relay.run()))
         }
     };
-    let (status, task) = relay(&rig).await;
-
-    // A case elsewhere, then `threshold` cases at one place, a day apart, differently worded.
+    // A case elsewhere, then `threshold` cases at one place, a day apart, differently worded;
+    // all before the relay starts, so that one page of the log brings them all and one decision
+    // covers them (later, a restarted relay decides a case at a time).
     let mut ids = vec![open(&cases, "景山后街1号", "路灯不亮").await];
     for day in 0..threshold {
         clock.advance(chrono::Duration::days(1));
         ids.push(open(&cases, ADDRESS, &format!("门口施工噪音第{day}次")).await);
     }
+    let (status, task) = relay(&rig).await;
     let streamed = published(&rig, &status).await;
     let warnings = repeat_warnings(&streamed);
     assert_eq!(warnings.len(), 1, "{warnings:?}");

@@ -7,6 +7,7 @@ mod ladder_policy;
 mod merge_crash;
 mod read_models;
 mod rebuild;
+mod repeats;
 mod statistics;
 mod support;
 mod two_processes;
@@ -57,4 +58,5 @@ on_both_stores!(
     community::a_scripted_year_gives_the_hand_computed_scores,
     community::a_community_rebuild_equals_the_live_model,
     merge_crash::an_interrupted_merge_and_close_are_completed_once,
+    repeats::a_page_decided_at_once_warns_as_case_by_case,
 );

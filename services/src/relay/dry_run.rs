@@ -2,8 +2,8 @@
 //! order. For the relay benchmark (`shaobao-sim`), which publishes these messages raw beside a
 //! real relay; nothing in the server uses it.
 
-use super::feed::{messages_for, Outgoing};
-use super::log_page::read_page;
+use super::feed::Outgoing;
+use super::reader::read_batch;
 use super::streets::Streets;
 use super::RelayError;
 use crate::store::{LogPosition, Store};
@@ -17,13 +17,12 @@ pub async fn whole_log_as_messages(
     let mut streets = Streets::default();
     let (mut messages, mut cursor) = (Vec::new(), LogPosition::START);
     loop {
-        let page = read_page(store, cursor, batch_size).await?;
-        let Some(last) = page.last() else { break };
-        cursor = last.position;
-        for event in page {
-            let street = streets.street_of(store, &event).await?;
-            messages.extend(messages_for(event, street.as_deref(), None)?);
-        }
+        let batch = read_batch(store, &mut streets, None, cursor, batch_size).await?;
+        let Some(&(last, _)) = batch.last() else {
+            break;
+        };
+        cursor = last;
+        messages.extend(batch.into_iter().flat_map(|(_, messages)| messages));
     }
     Ok((messages, cursor))
 }

@@ -247,12 +247,9 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn community_events_go_to_the_community_subjects_with_their_street() {
-        let store = crate::store::Store::connect("sqlite::memory:")
-            .await
-            .unwrap();
-        let mut streets = super::super::streets::Streets::default();
+    #[test]
+    fn community_events_go_to_the_community_subjects_with_their_street() {
+        let streets = super::super::streets::Streets::default();
         for (kind, id, event_type) in [
             (
                 "community",
@@ -262,7 +259,7 @@ mod tests {
             ("member", "member/m-1", "MemberRegistered"),
         ] {
             let event = RelayEvent::from_logged(&logged(kind, id, event_type)).unwrap();
-            let street = streets.street_of(&store, &event).await.unwrap();
+            let street = streets.street_of(&event);
             assert_eq!(street.as_deref(), Some("jingshan"));
             let messages = messages_for(event, street.as_deref(), None).unwrap();
             assert_eq!(messages.len(), 1);

@@ -38,7 +38,7 @@ pub use checkpoint::save as save_checkpoint;
 pub use dry_run::whole_log_as_messages;
 pub use feed::{subject_token, DepartmentNotice, DispatchRole, NoticeWork, Outgoing};
 pub use jetstream::{stream_config, DUPLICATE_WINDOW, STREAM_NAME};
-pub use repeats::{RepeatWarningError, RepeatWarnings};
+pub use repeats::{OpenedCase, RepeatWarningError, RepeatWarnings};
 pub use servers::{seed_servers, SeedServersError};
 pub use status::{RelayReport, RelayStatus};
 

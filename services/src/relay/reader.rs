@@ -7,9 +7,9 @@ use tokio::sync::{mpsc, Mutex};
 use tokio::task::JoinHandle;
 
 use super::feed::{messages_for, Outgoing};
-use super::log_page::read_page;
+use super::log_page::{read_page, RelayEvent};
 use super::streets::Streets;
-use super::{RelayError, RepeatWarnings};
+use super::{OpenedCase, RelayError, RepeatWarnings};
 use crate::store::{LogPosition, Store};
 
 /// Events read from the log, each with its messages; empty when the reader found nothing new.
@@ -66,7 +66,8 @@ impl Drop for Reader {
     }
 }
 
-async fn read_batch(
+/// One batch: the page after `after`, each event with its messages.
+pub(super) async fn read_batch(
     store: &Store,
     streets: &mut Streets,
     repeats: Option<&dyn RepeatWarnings>,
@@ -74,16 +75,36 @@ async fn read_batch(
     batch_size: u32,
 ) -> Result<Batch, RelayError> {
     let events = read_page(store, after, batch_size).await?;
+    let opened: Vec<OpenedCase> = events
+        .iter()
+        .filter(|event| opens_a_case(event))
+        .map(|event| OpenedCase {
+            case_id: event.aggregate_id.clone(),
+            position: event.position,
+        })
+        .collect();
+    let mut warnings = match repeats {
+        Some(repeats) if !opened.is_empty() => repeats.raised_by(&opened).await?,
+        _ => Vec::new(),
+    }
+    .into_iter();
+    streets.learn(store, &events).await?;
     let mut batch = Vec::with_capacity(events.len());
     for event in events {
-        let street = streets.street_of(store, &event).await?;
-        let position = event.position;
-        let opened = event.aggregate_type == "case" && event.event_type == "CaseOpened";
-        let repeat = match repeats {
-            Some(repeats) if opened => repeats.raised_by(&event.aggregate_id, position).await?,
-            _ => None,
+        let street = streets.street_of(&event);
+        let repeat = if opens_a_case(&event) {
+            warnings.next().flatten()
+        } else {
+            None
         };
-        batch.push((position, messages_for(event, street.as_deref(), repeat)?));
+        batch.push((
+            event.position,
+            messages_for(event, street.as_deref(), repeat)?,
+        ));
     }
     Ok(batch)
+}
+
+fn opens_a_case(event: &RelayEvent) -> bool {
+    event.aggregate_type == "case" && event.event_type == "CaseOpened"
 }

@@ -8,16 +8,25 @@ use async_trait::async_trait;
 
 use crate::store::{LogPosition, StoreError};
 
-/// Decides the repeat warning a newly opened case raises.
+/// A case as its `CaseOpened` stands in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedCase {
+    pub case_id: String,
+    /// The position of its `CaseOpened`.
+    pub position: LogPosition,
+}
+
+/// Decides the repeat warnings newly opened cases raise.
 #[async_trait]
 pub trait RepeatWarnings: Send + Sync {
-    /// The warning's JSON (carrying `position`, as every relayed message does) if case `case_id`,
-    /// opened by the event at `position`, brings a cluster to the repeat threshold.
+    /// For each of `opened` (in log order, as one page of the log brings them), the warning's
+    /// JSON (carrying `position`, as every relayed message does) if that case brings a cluster to
+    /// the repeat threshold. Asked a page at a time: a question per case cost the relay a round
+    /// trip to the database per case opened, which under load made it fall minutes behind.
     async fn raised_by(
         &self,
-        case_id: &str,
-        position: LogPosition,
-    ) -> Result<Option<Vec<u8>>, RepeatWarningError>;
+        opened: &[OpenedCase],
+    ) -> Result<Vec<Option<Vec<u8>>>, RepeatWarningError>;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,7 @@
 //! every event of a community list or member registration; a case names it in its first event
 //! (CaseOpened), which the relay remembers for the case's later events.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Deserialize;
 
@@ -15,55 +15,65 @@ const MAX_REMEMBERED: usize = 100_000;
 
 #[derive(Debug, Default)]
 pub(crate) struct Streets {
-    of_case: HashMap<String, String>,
+    /// Each case's street, `None` for a case opened without one.
+    of_case: HashMap<String, Option<String>>,
 }
 
 impl Streets {
-    /// The street of `event`'s case, visit, community list or member; `None` for other
-    /// aggregates.
-    pub async fn street_of(
-        &mut self,
-        store: &Store,
-        event: &RelayEvent,
-    ) -> Result<Option<String>, StoreError> {
-        match event.aggregate_type.as_str() {
-            "visit" => Ok(serde_json::from_slice::<Visit>(event.payload())
-                .ok()
-                .and_then(|visit| visit.recorded?.street)),
-            "case" => self.case_street(store, event).await,
-            "community" | "member" => Ok(serde_json::from_slice::<Named>(event.payload())
-                .ok()
-                .and_then(|named| named.0.into_values().next()?.street)),
-            _ => Ok(None),
+    /// Learns the street of every case `events` touch that it does not know yet: from the page
+    /// itself for a case opened in it, else from the case's first event, all such cases of the
+    /// page in one read (after a takeover the relay knows none, and a read per case made its
+    /// first pages take tens of seconds under load).
+    pub async fn learn(&mut self, store: &Store, events: &[RelayEvent]) -> Result<(), StoreError> {
+        if self.of_case.len() >= MAX_REMEMBERED {
+            self.of_case.clear();
         }
+        let mut unknown = BTreeSet::new();
+        for event in events.iter().filter(|e| e.aggregate_type == "case") {
+            if self.of_case.contains_key(&event.aggregate_id) {
+                continue;
+            }
+            if event.sequence == 1 {
+                let street = opened_street(event.payload());
+                self.of_case.insert(event.aggregate_id.clone(), street);
+            } else {
+                unknown.insert(event.aggregate_id.as_str());
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = unknown.into_iter().collect();
+        for first in store.first_events("case", &ids).await? {
+            let street = Opened::deserialize(&first.payload)
+                .ok()
+                .and_then(Opened::street);
+            self.of_case.insert(first.aggregate_id, street);
+        }
+        Ok(())
     }
 
-    async fn case_street(
-        &mut self,
-        store: &Store,
-        event: &RelayEvent,
-    ) -> Result<Option<String>, StoreError> {
-        if let Some(street) = self.of_case.get(&event.aggregate_id) {
-            return Ok(Some(street.clone()));
+    /// The street of `event`'s case (learnt first, see [`Streets::learn`]), visit, community list
+    /// or member; `None` for other aggregates.
+    pub fn street_of(&self, event: &RelayEvent) -> Option<String> {
+        match event.aggregate_type.as_str() {
+            "visit" => serde_json::from_slice::<Visit>(event.payload())
+                .ok()
+                .and_then(|visit| visit.recorded?.street),
+            "case" => self.of_case.get(&event.aggregate_id).cloned().flatten(),
+            "community" | "member" => serde_json::from_slice::<Named>(event.payload())
+                .ok()
+                .and_then(|named| named.0.into_values().next()?.street),
+            _ => None,
         }
-        let opened = if event.sequence == 1 {
-            serde_json::from_slice::<Opened>(event.payload()).ok()
-        } else {
-            let history = store.history("case", &event.aggregate_id).await?;
-            history
-                .first()
-                .and_then(|first| Opened::deserialize(&first.payload).ok())
-        }
-        .and_then(Opened::street);
-        if let Some(street) = &opened {
-            if self.of_case.len() >= MAX_REMEMBERED {
-                self.of_case.clear();
-            }
-            self.of_case
-                .insert(event.aggregate_id.clone(), street.clone());
-        }
-        Ok(opened)
     }
+}
+
+/// The street in a `CaseOpened` payload.
+fn opened_street(payload: &[u8]) -> Option<String> {
+    serde_json::from_slice::<Opened>(payload)
+        .ok()
+        .and_then(Opened::street)
 }
 
 /// What the street of a visit is read from: the payload `{"VisitRecorded": {"street": …, …}}`.

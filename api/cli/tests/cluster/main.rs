@@ -109,11 +109,17 @@ async fn failover_under_load() {
     ));
 
     // The read models and the relay reach the end of the log, wherever they run now.
-    let end = log_end(&store).await;
+    let (end, stopped) = (log_end(&store).await, Instant::now());
     shaobao_projections::runtime::wait_for(&store, end, Duration::from_secs(60))
         .await
         .expect("every read model reaches the end of the log");
+    let projected = stopped.elapsed();
     relay_reaches(&http, &nodes, end).await;
+    report.push(format!(
+        "after the clients stopped: read models at the log's end in {:.1} s, the relay in {:.1} s",
+        projected.as_secs_f64(),
+        stopped.elapsed().as_secs_f64()
+    ));
     for n in 1..=SIZE {
         cluster.terminate_node(n);
     }
@@ -275,9 +281,32 @@ async fn relay_reaches(http: &reqwest::Client, nodes: &[String], end: LogPositio
                 }
             }
         }
-        assert!(Instant::now() < deadline, "the relay never reached {end}");
+        if Instant::now() >= deadline {
+            panic!(
+                "the relay never reached {end}; the nodes say:\n{}",
+                what_the_nodes_say(http, nodes).await
+            );
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Each node's `/health/ready`, for a failure's message: which holds the relay, how far it got,
+/// its last error.
+async fn what_the_nodes_say(http: &reqwest::Client, nodes: &[String]) -> String {
+    let mut said = Vec::new();
+    for node in nodes {
+        let body = match http.get(format!("{node}/health/ready")).send().await {
+            Ok(response) => format!(
+                "{} {}",
+                response.status(),
+                response.text().await.unwrap_or_default()
+            ),
+            Err(err) => format!("no answer: {err}"),
+        };
+        said.push(format!("{node}: {body}"));
+    }
+    said.join("\n")
 }
 
 /// Every acknowledged command is in the log; every opening key made one case, dispatched once.

@@ -44,15 +44,16 @@ pub struct Cluster {
     pub last_at: DateTime<Utc>,
 }
 
-struct Row {
-    case_id: String,
-    street: String,
+#[derive(Clone)]
+pub(super) struct Row {
+    pub(super) case_id: String,
+    pub(super) street: String,
     community: Option<String>,
-    category: String,
+    pub(super) category: String,
     place: Option<String>,
     address: Option<String>,
     point: Option<(f64, f64)>,
-    opened_at: DateTime<Utc>,
+    pub(super) opened_at: DateTime<Utc>,
 }
 
 /// The cases opened in `[from, until)`, of one street and one category when given.
@@ -71,6 +72,33 @@ async fn rows(
             filter.push_str(&format!(" AND {column} = ${}", args.len()));
         }
     }
+    select_rows(store, &filter, args).await
+}
+
+/// The cases opened in `[from, until)` in any of the (street, category) `pairs`.
+pub(super) async fn rows_of_pairs(
+    store: &Store,
+    pairs: &[(String, String)],
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<Row>, StoreError> {
+    let mut args = vec![Value::int(to_ns(from)), Value::int(to_ns(until))];
+    let mut tuples = Vec::with_capacity(pairs.len());
+    for (street, category) in pairs {
+        tuples.push(format!("(${}, ${})", args.len() + 1, args.len() + 2));
+        args.push(Value::text(street));
+        args.push(Value::text(category));
+    }
+    let filter = format!(" AND (street, category) IN ({})", tuples.join(", "));
+    select_rows(store, &filter, args).await
+}
+
+/// The rows opened in `[$1, $2)` matching `filter`, by (opened, case id).
+async fn select_rows(
+    store: &Store,
+    filter: &str,
+    args: Vec<Value>,
+) -> Result<Vec<Row>, StoreError> {
     let statement = Statement::new(
         format!(
             "SELECT case_id, street, community, category, place, address, lat_e6, lon_e6,
@@ -148,51 +176,6 @@ pub async fn repeat_warnings(
     clusters(store, settings, &query).await
 }
 
-/// The repeat warning case `case_id` raises: the cluster it joins among the cases of its street and
-/// category opened up to it within the window, if that cluster reaches the repeat threshold and no
-/// part of it did without the case. A cluster that stays above the threshold warns once; one that
-/// falls below as the window moves on warns again when it reaches it anew.
-pub async fn raised_by(
-    store: &Store,
-    settings: &Hotspots,
-    case_id: &str,
-) -> Result<Option<Cluster>, StoreError> {
-    let query = Statement::new(
-        format!(
-            "SELECT street, category, opened_ns FROM {} WHERE case_id = $1",
-            CASES.name
-        ),
-        vec![Value::text(case_id)],
-    );
-    let Some(row) = fetch(store, &query, &[Text, Text, Int]).await?.pop() else {
-        return Ok(None);
-    };
-    let mut f = Fields::new(row);
-    let (street, category) = (f.text().unwrap_or_default(), f.text().unwrap_or_default());
-    let opened_ns = f.int().unwrap_or(0);
-    let opened_at = from_ns(opened_ns);
-    let from = opened_at - Duration::days(i64::from(settings.window_days));
-    // Only its category: clusters never span two, and the relay asks this for every case opened,
-    // so reading the whole street's window made a day's warnings cost the square of its cases.
-    let until = from_ns(opened_ns + 1);
-    let mut found = rows(store, Some(&street), Some(&category), from, until).await?;
-    // Rows come by (opened, case id): a case opened at the same instant after this one is later.
-    let own = found.iter().position(|r| r.case_id == case_id);
-    found.truncate(own.map_or(0, |i| i + 1));
-    let threshold = settings.repeat_threshold as usize;
-    let Some(joined) = group(&found, settings.radius_m)
-        .into_iter()
-        .find(|c| c.count >= threshold && c.case_ids.iter().any(|id| id == case_id))
-    else {
-        return Ok(None);
-    };
-    found.retain(|r| r.case_id != case_id);
-    let warned_before = group(&found, settings.radius_m)
-        .into_iter()
-        .any(|c| c.count >= threshold && c.case_ids.iter().any(|id| joined.case_ids.contains(id)));
-    Ok((!warned_before).then_some(joined))
-}
-
 /// The repeat warnings as alert items (kind `repeat`), newest first.
 pub async fn repeat_alerts(
     store: &Store,
@@ -221,7 +204,7 @@ pub async fn repeat_alerts(
 }
 
 /// Union-find over the cases of each (street, category): same place, same community, or near.
-fn group(rows: &[Row], radius_m: f64) -> Vec<Cluster> {
+pub(super) fn group(rows: &[Row], radius_m: f64) -> Vec<Cluster> {
     let mut parent: Vec<usize> = (0..rows.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {

@@ -20,10 +20,9 @@ use crate::sql::{fetch, ColType::*, Fields, Row, Statement, Value};
 use crate::time::to_ns;
 
 pub use clusters::{
-    clusters, monthly, raised_by, repeat_alerts, repeat_warnings, Cluster, ClusterQuery,
-    MonthlyTopics,
+    clusters, monthly, repeat_alerts, repeat_warnings, Cluster, ClusterQuery, MonthlyTopics,
 };
-pub use repeats::{HotspotRepeatWarnings, RepeatWarning};
+pub use repeats::{raised_by, HotspotRepeatWarnings, RepeatWarning};
 pub use similar::{similar_cases, SimilarCase, SimilarQuery};
 
 pub const CASES: Table = Table {

@@ -246,6 +246,28 @@ impl Store {
             .await
     }
 
+    /// The first event of each of the streams `aggregate_ids` of one type that has one, in no
+    /// particular order: one read for many streams (the relay learns a page's cases' streets so).
+    pub async fn first_events(
+        &self,
+        aggregate_type: &str,
+        aggregate_ids: &[&str],
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let ids = serde_json::to_string(aggregate_ids)
+            .map_err(|e| StoreError::Corrupt(format!("stream ids: {e}")))?;
+        let sql = match self {
+            Store::Postgres(_) => {
+                "SELECT {columns} FROM events WHERE aggregate_type = $1 AND sequence = 1
+                   AND aggregate_id IN (SELECT json_array_elements_text($2::text::json))"
+            }
+            Store::Sqlite(_) => {
+                "SELECT {columns} FROM events WHERE aggregate_type = $1 AND sequence = 1
+                   AND aggregate_id IN (SELECT value FROM json_each($2))"
+            }
+        };
+        fetch_events!(self, sql, aggregate_type, ids)
+    }
+
     /// Events `from..=to` of one stream.
     pub(super) async fn stream_page(
         &self,
