@@ -1,5 +1,6 @@
 //! `/wall` on a 1920×1080 screen: every panel on screen with a size, no scrollbar, and the ticker
-//! gains a line within 2 s of a command made through the API (the delay is printed).
+//! gains a line within 2 s of a command made through the API (the delay is printed); on a laptop's
+//! 1366×768 the panels keep a readable size and the page scrolls.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -125,6 +126,15 @@ return list.querySelectorAll('li').length;
         "the screenshot's size (PNG header)"
     );
     wall.close().await;
+
+    // The same page on a laptop: the panels keep a readable size and the page scrolls.
+    let laptop = console.driver.open_sized(&app.url(""), 1366, 768).await;
+    laptop.sign_in(HOTLINE.login, PASSWORD).await;
+    laptop.goto("/wall").await;
+    updated(&laptop).await;
+    readable_on_a_smaller_screen(&laptop).await;
+    laptop.screenshot("i12-wall-laptop").await;
+    laptop.close().await;
 }
 
 /// The body's `data-updated` (set after each refresh of `/wall/data`).
@@ -136,8 +146,8 @@ async fn updated(wall: &Browser) -> String {
         .unwrap_or_default()
 }
 
-/// Every panel is on screen with a size, and the page does not scroll either way.
-async fn fills_the_screen(wall: &Browser, when: &str) {
+/// Where each panel is, whether its contents overflow it, and the page's size.
+async fn measure(wall: &Browser) -> Value {
     let script = r#"
 const panels = {};
 for (const id of arguments[0]) {
@@ -145,18 +155,26 @@ for (const id of arguments[0]) {
   if (!el) { panels[id] = null; continue; }
   const r = el.getBoundingClientRect(), style = getComputedStyle(el);
   panels[id] = { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width,
-                 height: r.height, shown: style.display !== 'none' && style.visibility !== 'hidden' };
+                 height: r.height, shown: style.display !== 'none' && style.visibility !== 'hidden',
+                 overflows: el.scrollHeight > el.clientHeight + 1 };
 }
 const root = document.documentElement;
 return { panels, innerWidth, innerHeight, scrollWidth: root.scrollWidth,
          scrollHeight: root.scrollHeight };
 "#;
-    let page = wall
-        .client
+    wall.client
         .execute(script, vec![json!(PANELS)])
         .await
-        .expect("measure the wall");
-    let number = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+        .expect("measure the wall")
+}
+
+fn number(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Every panel is on screen with a size, and the page does not scroll either way.
+async fn fills_the_screen(wall: &Browser, when: &str) {
+    let page = measure(wall).await;
     let (width, height) = (number(&page["innerWidth"]), number(&page["innerHeight"]));
     assert_eq!((width, height), (1920.0, 1080.0), "{when}: viewport");
     let mut problems = Vec::new();
@@ -185,6 +203,36 @@ return { panels, innerWidth, innerHeight, scrollWidth: root.scrollWidth,
     if !problems.is_empty() {
         wall.screenshot("i12-wall-problem").await;
         panic!("{when}: {}", problems.join("; "));
+    }
+}
+
+/// On a screen smaller than the wall's: every panel at least `MIN_PANEL` tall (the figures row
+/// excepted) and as wide as the page allows, nothing cut off inside the fixed panels (the
+/// ticker drops its oldest lines by design), and the page scrolls down, never sideways.
+async fn readable_on_a_smaller_screen(wall: &Browser) {
+    const MIN_PANEL: f64 = 280.0;
+    let page = measure(wall).await;
+    let width = number(&page["innerWidth"]);
+    let mut problems = Vec::new();
+    for id in PANELS {
+        let p = &page["panels"][id];
+        let tall_enough = id == "kpis" || number(&p["height"]) >= MIN_PANEL;
+        if p["shown"] != true || !tall_enough || number(&p["width"]) < 200.0 {
+            problems.push(format!("#{id} is too small: {p}"));
+        }
+        if !matches!(id, "ticker" | "map") && p["overflows"] == true {
+            problems.push(format!("#{id} cuts off its contents: {p}"));
+        }
+    }
+    if number(&page["scrollWidth"]) > width {
+        problems.push(format!("the page scrolls sideways: {page}"));
+    }
+    if number(&page["scrollHeight"]) <= number(&page["innerHeight"]) {
+        problems.push(format!("the panels were squeezed into the screen: {page}"));
+    }
+    if !problems.is_empty() {
+        wall.screenshot("i12-wall-small-problem").await;
+        panic!("{}", problems.join("; "));
     }
 }
 

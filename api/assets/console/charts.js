@@ -106,7 +106,8 @@
     var value = { type: "value", axisLabel: { fontSize: 14 }, splitLine: { lineStyle: { color: "#263445" } } };
     chart.setOption({
       animation: false, backgroundColor: "transparent",
-      grid: { left: horizontal ? 120 : 40, right: 24, top: 16, bottom: horizontal ? 24 : 40 },
+      // Room above the tallest bar for its figure.
+      grid: { left: horizontal ? 120 : 40, right: 24, top: horizontal ? 16 : 30, bottom: horizontal ? 24 : 40 },
       xAxis: horizontal ? value : category, yAxis: horizontal ? category : value,
       series: [{ type: "bar", data: values, itemStyle: { color: "#ef5350" }, label: { show: true, position: horizontal ? "right" : "top", fontSize: 16, color: "#fff" } }]
     }, true);

@@ -1,5 +1,5 @@
 //! `/wall`: the command center's wall screen 大屏 (1920×1080, dark, readable across a room, no
-//! scrolling): today's intake by channel, open cases by state, breached and supervised counts, the
+//! scrolling; on a smaller screen the panels keep a readable size and the page scrolls): today's intake by channel, open cases by state, breached and supervised counts, the
 //! month's 三率 and composite for the district, the street ranking, the top categories of the last
 //! 7 days, the map, and a ticker of events as they happen. The page script draws `/wall/data` and
 //! refreshes it when the live feed says something changed (and every minute); the browser's
